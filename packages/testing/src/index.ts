@@ -1,1 +1,3 @@
-export {};
+export * from './backends.js';
+export * from './pglite.js';
+export * from './postgres.js';

@@ -1,0 +1,55 @@
+/** Rows and count of one statement. */
+export interface QueryResult<Row> {
+  rows: Row[];
+  rowCount: number;
+}
+
+/**
+ * The small database interface every part of section-sync talks to: parameterized queries and
+ * transactions. Adapters exist for node-postgres (`fromPg`) and PGlite (`fromPGlite`); both return
+ * int8 as numbers, json/jsonb parsed, timestamps as `Date`, and keep the SQLSTATE in `code` of
+ * errors. Connection failures become `DatabaseUnavailableError`.
+ *
+ * @example
+ * const db = fromPg(new pg.Pool({ connectionString }));
+ * await db.transaction(async (tx) => tx.query('select 1'));
+ */
+export interface Db {
+  readonly kind: 'postgres' | 'pglite';
+  /** One statement with `$1`-style parameters. */
+  query<Row extends object = Record<string, unknown>>(
+    text: string,
+    params?: readonly unknown[],
+  ): Promise<QueryResult<Row>>;
+  /** Several statements, no parameters (migrations). */
+  exec(text: string): Promise<void>;
+  /** Runs `fn` in a transaction (a savepoint when already in one); only `tx` may be used inside. */
+  transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
+}
+
+/** What the adapters need of a field description to normalise int8 columns. */
+export interface FieldDescription {
+  name: string;
+  dataTypeID: number;
+}
+
+const INT8_OID = 20;
+
+/** int8 arrives as text (pg) or BigInt (PGlite): make both numbers while they are safe integers. */
+export function normalizeInt8Columns<Row>(
+  rows: Row[],
+  fields: readonly FieldDescription[] | undefined,
+): Row[] {
+  if (!fields || rows.length === 0) return rows;
+  const int8Names = fields.filter((f) => f.dataTypeID === INT8_OID).map((f) => f.name);
+  if (int8Names.length === 0) return rows;
+  for (const row of rows as Record<string, unknown>[]) {
+    for (const name of int8Names) {
+      const value = row[name];
+      if (value === null || value === undefined || typeof value === 'number') continue;
+      const n = Number(value);
+      if (Number.isSafeInteger(n)) row[name] = n;
+    }
+  }
+  return rows;
+}

@@ -1,0 +1,70 @@
+import { translateDatabaseError } from './database-errors.js';
+import { type Db, type FieldDescription, normalizeInt8Columns, type QueryResult } from './db.js';
+
+/** The part of a PGlite instance (or its transaction handle) section-sync uses. */
+export interface PGliteLike {
+  query<T>(
+    text: string,
+    params?: unknown[],
+  ): Promise<{ rows: T[]; affectedRows?: number; fields: { name: string; dataTypeID: number }[] }>;
+  exec(text: string): Promise<unknown>;
+  transaction?<T>(fn: (tx: PGliteLike) => Promise<T>): Promise<T>;
+}
+
+async function run<Row>(
+  target: PGliteLike,
+  text: string,
+  params?: readonly unknown[],
+): Promise<QueryResult<Row>> {
+  try {
+    const result = await target.query<Row>(text, params as unknown[] | undefined);
+    return {
+      rows: normalizeInt8Columns(result.rows, result.fields as FieldDescription[]),
+      rowCount: result.affectedRows ?? result.rows.length,
+    };
+  } catch (error) {
+    throw translateDatabaseError(error);
+  }
+}
+
+function handleDb(target: PGliteLike, depth: number): Db {
+  return {
+    kind: 'pglite',
+    query: (text, params) => run(target, text, params),
+    exec: async (text) => {
+      try {
+        await target.exec(text);
+      } catch (error) {
+        throw translateDatabaseError(error);
+      }
+    },
+    transaction: async (fn) => {
+      if (depth === 0 && target.transaction) {
+        return target.transaction((tx) => fn(handleDb(tx, 1)));
+      }
+      // Inside a PGlite transaction only the tx handle may be used: nest with savepoints.
+      const savepoint = `section_sync_sp_${depth}`;
+      await run(target, `SAVEPOINT ${savepoint}`);
+      try {
+        const result = await fn(handleDb(target, depth + 1));
+        await run(target, `RELEASE SAVEPOINT ${savepoint}`);
+        return result;
+      } catch (error) {
+        await run(target, `ROLLBACK TO SAVEPOINT ${savepoint}`).catch(() => {});
+        throw error;
+      }
+    },
+  };
+}
+
+/**
+ * Wraps a PGlite instance (Postgres in WebAssembly, one connection). The caller keeps ownership
+ * and closes it.
+ *
+ * @example
+ * import { PGlite } from '@electric-sql/pglite';
+ * const db = fromPGlite(await PGlite.create());
+ */
+export function fromPGlite(pglite: PGliteLike): Db {
+  return handleDb(pglite, 0);
+}

@@ -1,0 +1,107 @@
+import { backends, type TestDatabase } from '@section-sync/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DatabaseUnavailableError } from '../src/errors.js';
+import {
+  currentMigrationVersion,
+  expectedMigrationVersion,
+  fromPg,
+  migrate,
+  quoteSchema,
+} from '../src/postgres/index.js';
+
+describe.each(backends)('Db adapter and migrations on $name', (backend) => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await backend.open({ migrate: false });
+  });
+  afterAll(() => t?.close());
+
+  it('returns int8 as numbers and jsonb parsed, the same on both backends', async () => {
+    const { rows } = await t.db.query<{ n: number; c: number; j: unknown }>(
+      `SELECT 9007199254740991::int8 AS n, count(*) AS c, '{"a":[1]}'::jsonb AS j FROM generate_series(1, 3)`,
+    );
+    expect(rows).toEqual([{ n: 9007199254740991, c: 3, j: { a: [1] } }]);
+  });
+
+  it('keeps the SQLSTATE of database errors', async () => {
+    await expect(t.db.query('SELECT 1/0')).rejects.toMatchObject({ code: '22012' });
+  });
+
+  it('rolls a failed transaction back, and nested transactions back to their savepoint', async () => {
+    await t.db.exec('CREATE TABLE tx_probe (v int)');
+    await expect(
+      t.db.transaction(async (tx) => {
+        await tx.query('INSERT INTO tx_probe VALUES (1)');
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    await t.db.transaction(async (tx) => {
+      await tx.query('INSERT INTO tx_probe VALUES (2)');
+      await tx
+        .transaction(async (inner) => {
+          await inner.query('INSERT INTO tx_probe VALUES (3)');
+          await inner.query('SELECT 1/0');
+        })
+        .catch(() => {});
+    });
+    const { rows } = await t.db.query<{ v: number }>('SELECT v FROM tx_probe ORDER BY v');
+    expect(rows.map((r) => r.v)).toEqual([2]);
+  });
+
+  it('migrates existing host tables without touching host columns, and is idempotent', async () => {
+    await t.db.exec(`
+      CREATE TABLE post_development (id serial PRIMARY KEY, post_id bigint NOT NULL, title text, section_headings text);
+      CREATE TABLE post_section (id serial PRIMARY KEY, post_id bigint NOT NULL, section_order int NOT NULL,
+        section_heading text NOT NULL, draft_body text);
+      INSERT INTO post_development (post_id, title, section_headings) VALUES (5, 'kept', NULL);
+      INSERT INTO post_section (post_id, section_order, section_heading, draft_body)
+        VALUES (5, 3, 'B', 'body of B'), (5, 1, 'A', 'body of A'), (5, 3, 'C', 'body of C');`);
+    const first = await migrate(t.db);
+    expect(first.applied.length).toBeGreaterThan(0);
+    expect(await currentMigrationVersion(t.db)).toBe(await expectedMigrationVersion());
+    const again = await migrate(t.db);
+    expect(again.applied).toEqual([]);
+
+    const { rows } = await t.db.query<{
+      section_heading: string;
+      section_order: number;
+      draft_body: string;
+    }>(
+      'SELECT section_heading, section_order, draft_body FROM post_section ORDER BY section_order',
+    );
+    expect(rows.map((r) => [r.section_order, r.section_heading, r.draft_body])).toEqual([
+      [1, 'A', 'body of A'],
+      [2, 'B', 'body of B'],
+      [3, 'C', 'body of C'],
+    ]);
+    const dev = await t.db.query<{ title: string; section_sync_version: number }>(
+      'SELECT title, section_sync_version FROM post_development WHERE post_id = 5',
+    );
+    expect(dev.rows).toEqual([{ title: 'kept', section_sync_version: expect.any(Number) }]);
+  });
+});
+
+describe('migration options', () => {
+  it('refuses a schema name that is not a plain identifier', () => {
+    expect(() => quoteSchema('public; DROP TABLE x')).toThrow(/Invalid schema name/);
+    expect(quoteSchema('blog_2')).toBe('"blog_2"');
+  });
+});
+
+describe('unavailable database', () => {
+  it('turns a refused connection into DatabaseUnavailableError', async () => {
+    const pg = (await import('pg')).default;
+    const pool = new pg.Pool({
+      connectionString: 'postgres://root@127.0.0.1:1/none',
+      connectionTimeoutMillis: 2000,
+    });
+    try {
+      await expect(fromPg(pool).query('SELECT 1')).rejects.toBeInstanceOf(DatabaseUnavailableError);
+      await expect(fromPg(pool).transaction(async () => 1)).rejects.toBeInstanceOf(
+        DatabaseUnavailableError,
+      );
+    } finally {
+      await pool.end();
+    }
+  });
+});
