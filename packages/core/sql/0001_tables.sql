@@ -64,3 +64,26 @@ END $$;
 -- as the ordered scan the planner prefers for "sections of a post in order".
 CREATE INDEX IF NOT EXISTS post_section_post_id_section_order_idx
   ON {{schema}}.post_section (post_id, section_order);
+
+-- The sync log: one entry per sync that changed something (and per accepted unparsable master
+-- when section_sync.on_invalid = 'warn'). `before` / `after` hold the master text and the full
+-- post_section rows (host columns included, as to_jsonb(post_section.*)), so a rollback can
+-- restore a deleted section with its id and its content.
+CREATE TABLE IF NOT EXISTS {{schema}}.section_sync_log (
+  id bigserial PRIMARY KEY,
+  post_id bigint NOT NULL,
+  direction text NOT NULL
+    CHECK (direction IN ('to_sections', 'to_development', 'both', 'rollback')),
+  origin text NOT NULL DEFAULT 'trigger',
+  outcome text NOT NULL DEFAULT 'applied' CHECK (outcome IN ('applied', 'unchanged', 'invalid')),
+  changes jsonb NOT NULL
+    DEFAULT '{"created":0,"updated":0,"moved":0,"deleted":0,"unchanged":0}',
+  plan jsonb,
+  before jsonb,
+  after jsonb,
+  message text,
+  rollback_of bigint,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX IF NOT EXISTS section_sync_log_post_id_id_idx
+  ON {{schema}}.section_sync_log (post_id, id DESC);
