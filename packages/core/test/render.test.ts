@@ -1,0 +1,86 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { parse } from '../src/formats/index.js';
+import { type RenderableSection, render } from '../src/render/index.js';
+
+const anyRow: fc.Arbitrary<RenderableSection> = fc.record({
+  id: fc.option(fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }), { nil: null }),
+  order: fc.integer({ min: 1, max: 10_000 }),
+  // 'binary' reaches every code point; plain fc.string() adds lone surrogates and controls.
+  heading: fc.oneof(fc.string(), fc.string({ unit: 'binary' })),
+  description: fc.option(fc.oneof(fc.string(), fc.string({ unit: 'binary' })), { nil: null }),
+  status: fc.option(fc.string(), { nil: null }),
+});
+
+// What parse accepts back unchanged (README "parse", rules 6-8): no control characters (tabs
+// everywhere, \n and \r in descriptions), headings and statuses trimmed and non-empty.
+const HEADING_CONTROLS = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g;
+const DESCRIPTION_CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
+const trimAscii = (s: string) => s.replace(/^[ \t\n\r\v\f]+|[ \t\n\r\v\f]+$/g, '');
+const singleLine = (max: number) =>
+  fc
+    .string({ unit: 'binary', maxLength: max })
+    .map((s) => trimAscii(s.replace(HEADING_CONTROLS, '')))
+    .filter((s) => s.length > 0);
+
+const parsableRows = fc
+  .array(
+    fc.record({
+      id: fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }),
+      heading: fc.oneof(singleLine(40), fc.constantFrom('1. Intro', '# Title', '"quoted"', 'a\\b')),
+      description: fc
+        .string({ unit: 'binary', maxLength: 60 })
+        .map((s) => s.replace(DESCRIPTION_CONTROLS, '')),
+      status: singleLine(20),
+    }),
+    { maxLength: 20 },
+  )
+  .map((rows) => rows.map((row, i) => ({ ...row, order: i + 1 })));
+
+describe('render', () => {
+  it('is JSON.stringify of the canonical objects, for any strings and ids', () => {
+    fc.assert(
+      fc.property(fc.array(anyRow, { maxLength: 10 }), (rows) => {
+        const canonical = rows.map((s) => ({
+          id: s.id,
+          order: s.order,
+          heading: s.heading,
+          description: s.description ?? '',
+          status: s.status ?? 'draft',
+        }));
+        expect(render(rows)).toBe(JSON.stringify(canonical));
+      }),
+    );
+  });
+
+  it('ignores fields it does not render (a wire section with updatedAt)', () => {
+    const wire = { id: 1, order: 1, heading: 'A', description: '', status: 'done', updatedAt: 'x' };
+    expect(render([wire])).toBe(
+      '[{"id":1,"order":1,"heading":"A","description":"","status":"done"}]',
+    );
+  });
+
+  it('parse(render(rows)) gives back the rows', () => {
+    fc.assert(
+      fc.property(parsableRows, (rows) => {
+        expect(parse(render(rows))).toEqual(rows);
+      }),
+    );
+  });
+
+  it('rendering the parse of a canonical text gives the same text', () => {
+    fc.assert(
+      fc.property(parsableRows, (rows) => {
+        const canonical = render(rows);
+        const items = parse(canonical).map((item) => ({
+          id: item.id ?? null,
+          order: item.order,
+          heading: item.heading,
+          description: item.description ?? null,
+          status: item.status ?? null,
+        }));
+        expect(render(items)).toBe(canonical);
+      }),
+    );
+  });
+});
