@@ -1,0 +1,110 @@
+import { describe, expectTypeOf, test } from 'vitest';
+import {
+  type BulkSyncResponse,
+  type ConflictError,
+  createClient,
+  type NotFoundError,
+  type ReadyResponse,
+  type RollbackResponse,
+  type Section,
+  type SectionHeadingsResponse,
+  SectionSyncApiError,
+  type SectionsResponse,
+  type SyncLogResponse,
+  type SyncResponse,
+  type SyncStatus,
+  type SyncStatusListResponse,
+  type WriteResult,
+  type Written,
+} from '../src/index.js';
+
+const client = createClient({ baseUrl: 'http://127.0.0.1:5000' });
+
+describe('responses are inferred from core schemas', () => {
+  test('reads', () => {
+    expectTypeOf(client.getSections(1)).resolves.toEqualTypeOf<SectionsResponse>();
+    expectTypeOf(client.getSections(1))
+      .resolves.toHaveProperty('sections')
+      .toEqualTypeOf<Section[]>();
+    expectTypeOf(client.getSectionHeadings(1)).resolves.toEqualTypeOf<SectionHeadingsResponse>();
+    expectTypeOf(client.getSyncStatus(1)).resolves.toEqualTypeOf<SyncStatus>();
+    expectTypeOf(client.getSyncStatusPage()).resolves.toEqualTypeOf<SyncStatusListResponse>();
+    expectTypeOf(client.getSyncLog(1, { limit: 5 })).resolves.toEqualTypeOf<SyncLogResponse>();
+    expectTypeOf(client.ready()).resolves.toEqualTypeOf<ReadyResponse>();
+  });
+
+  test('writes carry version and etag', () => {
+    expectTypeOf(client.syncSections(1)).resolves.toEqualTypeOf<Written<SyncResponse>>();
+    expectTypeOf(client.rollback(1, 2)).resolves.toEqualTypeOf<Written<RollbackResponse>>();
+    expectTypeOf(client.reorderSections(1, [3, 2])).resolves.toEqualTypeOf<Written<WriteResult>>();
+    expectTypeOf(client.bulkSync({ all: true })).resolves.toEqualTypeOf<BulkSyncResponse>();
+    expectTypeOf<
+      Awaited<ReturnType<typeof client.createSection>>['section']
+    >().toEqualTypeOf<Section>();
+    expectTypeOf<
+      Awaited<ReturnType<typeof client.deleteSection>>['etag']
+    >().toEqualTypeOf<string>();
+    expectTypeOf<
+      Awaited<ReturnType<typeof client.setSectionHeadings>>['version']
+    >().toEqualTypeOf<number>();
+  });
+
+  test('the sync direction and consistency status are literal unions', () => {
+    expectTypeOf<SyncResponse['direction']>().toEqualTypeOf<
+      'to_sections' | 'to_development' | 'both'
+    >();
+    expectTypeOf<SyncStatus['status']>().toExtend<string>();
+    expectTypeOf<'OK'>().toExtend<SyncStatus['status']>();
+  });
+
+  test('listSyncStatus yields statuses', () => {
+    expectTypeOf(client.listSyncStatus()).toExtend<AsyncIterable<SyncStatus>>();
+  });
+
+  test('error subclasses narrow the status', () => {
+    expectTypeOf<NotFoundError['status']>().toEqualTypeOf<404>();
+    expectTypeOf<ConflictError['status']>().toEqualTypeOf<409>();
+    expectTypeOf(SectionSyncApiError.from).returns.toEqualTypeOf<SectionSyncApiError>();
+  });
+});
+
+describe('wrong arguments do not compile', () => {
+  test('ids are numbers', () => {
+    // @ts-expect-error a post id is a number
+    void client.getSections('7');
+    // @ts-expect-error a section id is required
+    void client.deleteSection(7);
+  });
+
+  test('request fields follow the schemas', () => {
+    // @ts-expect-error not a sync direction
+    void client.syncSections(7, { direction: 'sideways' });
+    // @ts-expect-error heading is required
+    void client.createSection(7, { description: 'no heading' });
+    // @ts-expect-error unknown field
+    void client.updateSection(7, 1, { title: 'x' });
+    // @ts-expect-error section ids are numbers
+    void client.reorderSections(7, ['1', '2']);
+    // @ts-expect-error not a master format: a number
+    void client.setSectionHeadings(7, 42);
+    // @ts-expect-error not a consistency status
+    void client.listSyncStatus({ status: 'Broken' });
+    // @ts-expect-error bulk sync takes post ids as numbers
+    void client.bulkSync({ postIds: ['1'] });
+  });
+
+  test('options', () => {
+    // @ts-expect-error ifMatch is a version or an etag
+    void client.syncSections(7, { ifMatch: true });
+    // @ts-expect-error signal must be an AbortSignal
+    void client.getSyncLog(7, { signal: 'stop' });
+    // @ts-expect-error baseUrl is required
+    createClient({ prefix: '/api' });
+  });
+
+  test('all string forms of the master are accepted', () => {
+    void client.setSectionHeadings(7, '1. Intro\n2. Setup');
+    void client.setSectionHeadings(7, ['Intro', { heading: 'Setup', status: 'done' }]);
+    void client.setSectionHeadings(7, { sections: [{ title: 'Intro' }] });
+  });
+});
