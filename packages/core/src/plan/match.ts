@@ -79,10 +79,13 @@ export function matchSections(
 }
 
 const exactHeading = (heading: string): string => heading;
+const lowerAscii = (run: string): string => run.toLowerCase();
 
 /** Runs of these become one space in step 3; they are also what trimming removes. */
 const WHITE_SPACE_RUN = /[ \t\n\r\v\f]+/g;
 const ASCII_UPPER = /[A-Z]/;
+const ASCII_UPPER_RUN = /[A-Z]+/g;
+const NON_ASCII = /[^\u0000-\u007f]/;
 
 /**
  * The step-3 key of a heading: runs of ASCII white space (space, tab, `\n`, `\r`, `\v`, `\f`)
@@ -100,10 +103,9 @@ export function normalizeHeading(heading: string): string {
   const end =
     key.length > start && key.charCodeAt(key.length - 1) === 32 ? key.length - 1 : key.length;
   if (start !== 0 || end !== key.length) key = key.slice(start, end);
-  // String#toLowerCase would also fold non-ASCII letters, so fold A-Z by hand.
-  return ASCII_UPPER.test(key)
-    ? key.replace(/[A-Z]/g, (c) => String.fromCharCode(c.charCodeAt(0) | 32))
-    : key;
+  if (!ASCII_UPPER.test(key)) return key;
+  // String#toLowerCase also folds non-ASCII letters: use it only where there are none.
+  return NON_ASCII.test(key) ? key.replace(ASCII_UPPER_RUN, lowerAscii) : key.toLowerCase();
 }
 
 /**

@@ -1,0 +1,52 @@
+// `npm run bench` (add `-- --quick` for a smoke run, `-- --suite core` to pick suites).
+// Prints one Markdown table and writes results/latest.md and results/latest.json.
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { coreSuite } from './core.js';
+import { type BenchResult, type BenchSuite, sinkValue } from './measure.js';
+
+// Later suites (database, HTTP) are added here.
+const suites: BenchSuite[] = [coreSuite];
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick') || process.env.BENCH_QUICK === '1';
+const picked = args.flatMap((arg, i) => (arg === '--suite' && args[i + 1] ? [args[i + 1]] : []));
+const selected = picked.length > 0 ? suites.filter((s) => picked.includes(s.name)) : suites;
+if (selected.length === 0) {
+  console.error(
+    `No suite named ${picked.join(', ')}; suites: ${suites.map((s) => s.name).join(', ')}`,
+  );
+  process.exit(2);
+}
+
+const results: BenchResult[] = [];
+for (const suite of selected) {
+  console.error(`running ${suite.name}${quick ? ' (quick)' : ''}...`);
+  results.push(...(await suite.run({ quick })));
+}
+
+const formatMs = (ms: number) =>
+  ms >= 100 ? ms.toFixed(0) : ms >= 1 ? ms.toFixed(2) : ms >= 0.01 ? ms.toFixed(3) : ms.toFixed(4);
+const table = [
+  '| benchmark | size | variant | median ms | ratio |',
+  '|---|---:|---|---:|---:|',
+  ...results.map(
+    (r) =>
+      `| ${r.benchmark} | ${r.size} | ${r.variant} | ${formatMs(r.medianMs)} | ${r.ratio === null ? '' : `${r.ratio.toFixed(2)}x`} |`,
+  ),
+].join('\n');
+const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+const header = `Node ${process.version}, ${cpu} x${os.cpus().length}, ${new Date().toISOString()}${quick ? ', quick run' : ''}`;
+console.log(`${header}\n\n${table}`);
+
+// Written through a temporary file so a cut-off run never leaves half a result behind.
+const dir = new URL('./results/', import.meta.url);
+mkdirSync(dir, { recursive: true });
+const write = (name: string, text: string) => {
+  const tmp = new URL(`${name}.tmp`, dir);
+  writeFileSync(tmp, text);
+  renameSync(tmp, new URL(name, dir));
+};
+write('latest.md', `# Benchmarks\n\n${header}\n\n${table}\n`);
+write('latest.json', `${JSON.stringify(results, null, 2)}\n`);
+if (sinkValue() === 42) console.error(''); // keeps the sink observable
