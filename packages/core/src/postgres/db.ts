@@ -25,6 +25,21 @@ export interface Db {
   exec(text: string): Promise<void>;
   /** Runs `fn` in a transaction (a savepoint when already in one); only `tx` may be used inside. */
   transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
+  /**
+   * LISTEN on `channel` and call `onPayload` with each notification's payload; resolves once the
+   * LISTEN is active, to a function that stops listening. Absent on transaction handles and on
+   * adapters that cannot hold a connection for it (a single pg `Client` can, a `Pool` lends one).
+   *
+   * @example
+   * const stop = await db.listen?.('section_sync', (payload) => console.log(JSON.parse(payload)));
+   * await stop?.();
+   */
+  listen?(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+}
+
+/** Quotes a channel name for LISTEN / UNLISTEN (case and any character kept). */
+export function quoteChannel(channel: string): string {
+  return `"${channel.replaceAll('"', '""')}"`;
 }
 
 /** What the adapters need of a field description to normalise int8 columns. */

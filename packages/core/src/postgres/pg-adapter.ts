@@ -1,5 +1,11 @@
 import { translateDatabaseError } from './database-errors.js';
-import { type Db, type FieldDescription, normalizeInt8Columns, type QueryResult } from './db.js';
+import {
+  type Db,
+  type FieldDescription,
+  normalizeInt8Columns,
+  type QueryResult,
+  quoteChannel,
+} from './db.js';
 
 /** The part of a node-postgres `Client` / `PoolClient` section-sync uses. */
 export interface PgClientLike {
@@ -65,6 +71,141 @@ function clientDb(client: PgClientLike, depth: number): Db {
   return db;
 }
 
+/** What LISTEN needs of a pg `Client` beyond queries: its events (pg's Client is an EventEmitter). */
+interface NotifyingClient extends PgClientLike {
+  on(
+    event: 'notification',
+    listener: (message: { channel: string; payload?: string }) => void,
+  ): void;
+  on(event: 'error' | 'end', listener: (error?: Error) => void): void;
+  removeListener(event: string, listener: (...args: never[]) => void): void;
+}
+
+function canNotify(client: PgClientLike): client is NotifyingClient {
+  const c = client as Partial<NotifyingClient>;
+  return typeof c.on === 'function' && typeof c.removeListener === 'function';
+}
+
+/** LISTEN on a single client the caller owns; no reconnect (the caller owns the connection too). */
+async function listenOnClient(
+  client: PgClientLike,
+  channel: string,
+  onPayload: (payload: string) => void,
+): Promise<() => Promise<void>> {
+  if (!canNotify(client)) throw new TypeError('This pg client cannot receive notifications');
+  const onNotification = (message: { channel: string; payload?: string }) => {
+    if (message.channel === channel) onPayload(message.payload ?? '');
+  };
+  client.on('notification', onNotification);
+  try {
+    await run(client, `LISTEN ${quoteChannel(channel)}`);
+  } catch (error) {
+    client.removeListener('notification', onNotification);
+    throw error;
+  }
+  return async () => {
+    client.removeListener('notification', onNotification);
+    await run(client, `UNLISTEN ${quoteChannel(channel)}`).catch(() => {});
+  };
+}
+
+const RECONNECT_MIN_MS = 250;
+const RECONNECT_MAX_MS = 5000;
+
+/**
+ * LISTEN on one connection lent by the pool for as long as we listen. When that connection
+ * breaks (server restart, pg_terminate_backend) it is destroyed and a new one LISTENs again,
+ * retrying with backoff; notifications sent while no connection listened are lost.
+ */
+async function listenOnPool(
+  pool: PgPoolLike,
+  channel: string,
+  onPayload: (payload: string) => void,
+): Promise<() => Promise<void>> {
+  type Lent = Awaited<ReturnType<PgPoolLike['connect']>>;
+  let current: { client: Lent & NotifyingClient; detach: () => void } | undefined;
+  let stopped = false;
+  let retryTimer: ReturnType<typeof setTimeout> | undefined;
+  let delay = RECONNECT_MIN_MS;
+
+  const attach = async (): Promise<void> => {
+    let client: Lent;
+    try {
+      client = await pool.connect();
+    } catch (error) {
+      throw translateDatabaseError(error);
+    }
+    if (!canNotify(client)) {
+      client.release();
+      throw new TypeError('The pool lent a client that cannot receive notifications');
+    }
+    const lent = client;
+    const onNotification = (message: { channel: string; payload?: string }) => {
+      if (message.channel === channel) onPayload(message.payload ?? '');
+    };
+    let broken = false;
+    const onBroken = (error?: Error) => {
+      if (broken) return;
+      broken = true;
+      detach();
+      lent.release(error ?? new Error('LISTEN connection ended'));
+      if (current?.client === lent) current = undefined;
+      scheduleReconnect();
+    };
+    const detach = () => {
+      lent.removeListener('notification', onNotification);
+      lent.removeListener('error', onBroken);
+      lent.removeListener('end', onBroken);
+    };
+    lent.on('notification', onNotification);
+    lent.on('error', onBroken);
+    lent.on('end', onBroken);
+    try {
+      await run(lent, `LISTEN ${quoteChannel(channel)}`);
+    } catch (error) {
+      if (!broken) {
+        broken = true;
+        detach();
+        lent.release(error instanceof Error ? error : new Error(String(error)));
+      }
+      throw error;
+    }
+    if (stopped) {
+      broken = true;
+      detach();
+      lent.release(new Error('stopped listening')); // destroyed: it still LISTENs
+      return;
+    }
+    current = { client: lent, detach };
+    delay = RECONNECT_MIN_MS;
+  };
+
+  const scheduleReconnect = () => {
+    if (stopped || retryTimer) return;
+    retryTimer = setTimeout(() => {
+      retryTimer = undefined;
+      attach().catch(() => {
+        delay = Math.min(delay * 2, RECONNECT_MAX_MS);
+        scheduleReconnect();
+      });
+    }, delay);
+    retryTimer.unref?.();
+  };
+
+  await attach();
+  return async () => {
+    stopped = true;
+    if (retryTimer) clearTimeout(retryTimer);
+    retryTimer = undefined;
+    const held = current;
+    current = undefined;
+    if (!held) return;
+    held.detach();
+    // Destroy rather than return it: a pooled connection must not keep a LISTEN for the next user.
+    held.client.release(new Error('stopped listening'));
+  };
+}
+
 /**
  * Wraps a node-postgres `Pool` (each transaction on its own pooled connection) or a single
  * `Client`. The caller keeps ownership: section-sync never ends it.
@@ -74,9 +215,14 @@ function clientDb(client: PgClientLike, depth: number): Db {
  * const db = fromPg(new pg.Pool({ connectionString: process.env.DATABASE_URL }));
  */
 export function fromPg(target: PgPoolLike | PgClientLike): Db {
-  if (!isPool(target)) return clientDb(target, 0);
+  if (!isPool(target)) {
+    const db = clientDb(target, 0);
+    db.listen = (channel, onPayload) => listenOnClient(target, channel, onPayload);
+    return db;
+  }
   const pool = target;
   return {
+    listen: (channel, onPayload) => listenOnPool(pool, channel, onPayload),
     kind: 'postgres',
     query: (text, params) => run(pool, text, params),
     exec: async (text) => {

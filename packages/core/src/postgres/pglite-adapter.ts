@@ -9,6 +9,7 @@ export interface PGliteLike {
   ): Promise<{ rows: T[]; affectedRows?: number; fields: { name: string; dataTypeID: number }[] }>;
   exec(text: string): Promise<unknown>;
   transaction?<T>(fn: (tx: PGliteLike) => Promise<T>): Promise<T>;
+  listen?(channel: string, callback: (payload: string) => void): Promise<() => Promise<void>>;
 }
 
 async function run<Row>(
@@ -28,7 +29,7 @@ async function run<Row>(
 }
 
 function handleDb(target: PGliteLike, depth: number): Db {
-  return {
+  const db: Db = {
     kind: 'pglite',
     query: (text, params) => run(target, text, params),
     exec: async (text) => {
@@ -55,6 +56,21 @@ function handleDb(target: PGliteLike, depth: number): Db {
       }
     },
   };
+  // PGlite is one connection: its own NOTIFYs (from our triggers) reach its own LISTENs.
+  const pglite = target;
+  if (depth === 0 && pglite.listen) {
+    db.listen = async (channel, onPayload) => {
+      try {
+        const stop = await pglite.listen!(channel, onPayload);
+        return async () => {
+          await stop().catch(() => {}); // already closed: nothing is listening any more
+        };
+      } catch (error) {
+        throw translateDatabaseError(error);
+      }
+    };
+  }
+  return db;
 }
 
 /**
