@@ -8,4 +8,5 @@ export * from './db.js';
 export * from './migrate.js';
 export * from './pg-adapter.js';
 export * from './pglite-adapter.js';
+export { createStore, type StoreOptions } from './store.js';
 export type * from './store-types.js';

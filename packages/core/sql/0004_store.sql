@@ -1,0 +1,563 @@
+-- 0004: the store's set-based SQL. Every API write is one call of section_sync.store_write
+-- (settings, per-post lock, version check, the write, read-back: one round trip); the
+-- consistency check, bulk sync and the sync log reader are one statement each. The functions
+-- name the tables with {{schema}}, so the TypeScript store never needs to know the schema.
+--
+-- Errors raised here (besides SS001 from parse and the triggers):
+--   SS404 post / section / log entry not found; DETAIL {"entity": "post" | "section" | "log_entry", ...}
+--   SS409 version conflict; DETAIL {"expected": n, "actual": n}
+--   SS400 an operation that cannot apply (bad position, reorder that is not a permutation)
+
+-- ---- reading ------------------------------------------------------------------------------
+
+-- A post's sections in order, as the wire shows them (updatedAt in UTC, ISO 8601).
+CREATE OR REPLACE FUNCTION section_sync.store_sections(p_post_id bigint)
+RETURNS jsonb LANGUAGE sql STABLE AS $$
+  SELECT coalesce(jsonb_agg(jsonb_build_object(
+      'id', s.id,
+      'order', s.section_order,
+      'heading', s.section_heading,
+      'description', coalesce(s.section_description, ''),
+      'status', coalesce(s.status, 'draft'),
+      'updatedAt', to_char(coalesce(s.updated_at, 'epoch') AT TIME ZONE 'UTC',
+                           'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
+    ) ORDER BY s.section_order, s.id), '[]'::jsonb)
+  FROM {{schema}}.post_section s
+  WHERE s.post_id = p_post_id
+$$;
+
+-- {postId, version, master, sections}, or NULL when the post has no post_development row.
+CREATE OR REPLACE FUNCTION section_sync.store_read(p_post_id bigint)
+RETURNS jsonb LANGUAGE sql STABLE AS $$
+  SELECT jsonb_build_object(
+    'postId', d.post_id,
+    'version', d.section_sync_version,
+    'master', d.section_headings,
+    'sections', section_sync.store_sections(d.post_id))
+  FROM {{schema}}.post_development d
+  WHERE d.post_id = p_post_id
+$$;
+
+-- ---- the parts of a write -----------------------------------------------------------------
+
+-- Sets the caller's section_sync.* settings (origin, limits) for the rest of the transaction.
+CREATE OR REPLACE FUNCTION section_sync.store_apply_settings(p_settings jsonb)
+RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+  v_key text;
+  v_value text;
+BEGIN
+  FOR v_key, v_value IN SELECT key, value FROM jsonb_each_text(coalesce(p_settings, '{}')) LOOP
+    IF v_key NOT IN ('origin', 'on_invalid', 'max_sections', 'max_heading_length',
+                     'max_description_length', 'max_status_length') THEN
+      RAISE EXCEPTION 'unknown section_sync setting %', v_key;
+    END IF;
+    PERFORM set_config('section_sync.' || v_key, v_value, true);
+  END LOOP;
+END $$;
+
+-- Applies the caller's transaction-local settings (origin, limits), takes the per-post lock
+-- (the lock the triggers take) and checks the expected version. Returns the version.
+CREATE OR REPLACE FUNCTION section_sync.store_begin(
+  p_post_id bigint, p_expected_version bigint, p_settings jsonb
+) RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE
+  v_version bigint;
+BEGIN
+  PERFORM section_sync.store_apply_settings(p_settings);
+
+  SELECT d.section_sync_version INTO v_version
+  FROM {{schema}}.post_development d
+  WHERE d.post_id = p_post_id
+  FOR UPDATE;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION USING ERRCODE = 'SS404',
+      MESSAGE = format('Post %s does not exist', p_post_id),
+      DETAIL = jsonb_build_object('entity', 'post', 'postId', p_post_id)::text;
+  END IF;
+  IF p_expected_version IS NOT NULL AND p_expected_version <> v_version THEN
+    RAISE EXCEPTION USING ERRCODE = 'SS409',
+      MESSAGE = format('Post %s is at version %s, not %s', p_post_id, v_version, p_expected_version),
+      DETAIL = jsonb_build_object('expected', p_expected_version, 'actual', v_version)::text;
+  END IF;
+  -- What the triggers of this write's statements report, and nothing older.
+  PERFORM set_config('section_sync.last_result', '', true);
+  RETURN v_version;
+END $$;
+
+-- What the triggers of the last statement did ({changes, logId}), or NULL when no sync ran.
+CREATE OR REPLACE FUNCTION section_sync.store_take_result()
+RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+  v_text text := nullif(current_setting('section_sync.last_result', true), '');
+BEGIN
+  PERFORM set_config('section_sync.last_result', '', true);
+  RETURN v_text::jsonb;
+END $$;
+
+-- Adds up the results of two syncs of one write. created/updated/moved/deleted add up;
+-- `unchanged` is the smaller of the two (sections neither step touched, when one step is a no-op).
+CREATE OR REPLACE FUNCTION section_sync.store_add_results(a jsonb, b jsonb)
+RETURNS jsonb LANGUAGE sql IMMUTABLE AS $$
+  SELECT CASE
+    WHEN a IS NULL THEN b
+    WHEN b IS NULL THEN a
+    ELSE jsonb_build_object(
+      'changes', jsonb_build_object(
+        'created', (a->'changes'->>'created')::int + (b->'changes'->>'created')::int,
+        'updated', (a->'changes'->>'updated')::int + (b->'changes'->>'updated')::int,
+        'moved', (a->'changes'->>'moved')::int + (b->'changes'->>'moved')::int,
+        'deleted', (a->'changes'->>'deleted')::int + (b->'changes'->>'deleted')::int,
+        'unchanged', least((a->'changes'->>'unchanged')::int, (b->'changes'->>'unchanged')::int)),
+      'logId', coalesce(b->'logId', a->'logId'))
+  END
+$$;
+
+-- The answer of a write: {postId, version, changes, logId, sections}. A write that ran no sync
+-- reports every section unchanged. The version is the one the sync functions bumped; should a
+-- change have left it where it was, it is bumped here, so a changed post never keeps its version.
+CREATE OR REPLACE FUNCTION section_sync.store_outcome(
+  p_post_id bigint, p_version_before bigint, p_result jsonb
+) RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+  v_sections jsonb := section_sync.store_sections(p_post_id);
+  v_changes jsonb := coalesce(p_result->'changes', jsonb_build_object(
+    'created', 0, 'updated', 0, 'moved', 0, 'deleted', 0,
+    'unchanged', jsonb_array_length(v_sections)));
+  v_changed boolean := (v_changes->>'created')::int + (v_changes->>'updated')::int
+    + (v_changes->>'moved')::int + (v_changes->>'deleted')::int > 0;
+  v_version bigint;
+BEGIN
+  SELECT d.section_sync_version INTO v_version
+  FROM {{schema}}.post_development d WHERE d.post_id = p_post_id;
+  IF v_changed AND v_version = p_version_before THEN
+    UPDATE {{schema}}.post_development d
+    SET section_sync_version = d.section_sync_version + 1
+    WHERE d.post_id = p_post_id
+    RETURNING d.section_sync_version INTO v_version;
+  END IF;
+  RETURN jsonb_build_object(
+    'postId', p_post_id,
+    'version', v_version,
+    'changes', v_changes,
+    'logId', p_result->'logId',
+    'sections', v_sections);
+END $$;
+
+-- Validates and normalises the fields of one API-written section with the parser's own rules
+-- and limits (a one-item JSON master), so no rule is written twice. Returns the parsed item:
+-- heading trimmed, description verbatim, status trimmed (absent when empty). A NULL heading is
+-- not validated (patches without one). An empty heading becomes `Section <p_order>`, as an empty
+-- heading at that position of a master would.
+CREATE OR REPLACE FUNCTION section_sync.store_section_item(
+  p_heading text, p_description text, p_status text, p_order int
+) RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+  v_item jsonb := section_sync.parse(jsonb_build_array(jsonb_strip_nulls(jsonb_build_object(
+    'heading', coalesce(p_heading, 'x'),
+    'description', p_description,
+    'status', p_status)))::text) -> 0;
+BEGIN
+  IF p_heading IS NULL THEN
+    RETURN v_item - 'heading';
+  END IF;
+  -- 'Section 1' is either that literal heading or the name parse gives an empty one; as the
+  -- second item the empty one would be named 'Section 2'.
+  IF v_item->>'heading' = 'Section 1' AND section_sync.parse(
+      jsonb_build_array('x', jsonb_build_object('heading', p_heading))::text) -> 1 ->> 'heading'
+      = 'Section 2' THEN
+    v_item := jsonb_set(v_item, '{heading}', to_jsonb('Section ' || p_order));
+  END IF;
+  RETURN v_item;
+END $$;
+
+CREATE OR REPLACE FUNCTION section_sync.store_raise_section_not_found(
+  p_post_id bigint, p_section_id bigint
+) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION USING ERRCODE = 'SS404',
+    MESSAGE = format('Section %s does not exist in post %s', p_section_id, p_post_id),
+    DETAIL = jsonb_build_object('entity', 'section', 'postId', p_post_id,
+                                'sectionId', p_section_id)::text;
+END $$;
+
+-- ---- the writes (called by store_write with the lock held) --------------------------------
+
+-- `both` syncs master -> sections only when the master holds at least one section (an empty
+-- master never clears a post's sections as a side effect), then sections -> master.
+CREATE OR REPLACE FUNCTION section_sync.store_sync(p_post_id bigint, p_direction text)
+RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+  v_result jsonb;
+  v_master text;
+BEGIN
+  IF p_direction NOT IN ('to_sections', 'to_development', 'both') THEN
+    RAISE EXCEPTION USING ERRCODE = 'SS400', MESSAGE = format('Unknown direction %L', p_direction);
+  END IF;
+  IF p_direction = 'to_sections' THEN
+    RETURN section_sync.sync_to_sections(p_post_id);
+  END IF;
+  IF p_direction = 'both' THEN
+    SELECT d.section_headings INTO v_master
+    FROM {{schema}}.post_development d WHERE d.post_id = p_post_id;
+    IF jsonb_array_length(section_sync.parse(v_master)) > 0 THEN
+      v_result := section_sync.sync_to_sections(p_post_id);
+    END IF;
+  END IF;
+  RETURN section_sync.store_add_results(v_result, section_sync.sync_to_master(p_post_id));
+END $$;
+
+-- Writes the master (the trigger syncs the sections). Writing the text the master already
+-- holds fires no trigger, so the sections are synced to it explicitly: a PUT always leaves the
+-- sections equal to the master it sent.
+CREATE OR REPLACE FUNCTION section_sync.store_write_master(p_post_id bigint, p_master text)
+RETURNS jsonb LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE {{schema}}.post_development d
+  SET section_headings = p_master
+  WHERE d.post_id = p_post_id AND d.section_headings IS DISTINCT FROM p_master;
+  IF NOT FOUND THEN
+    RETURN section_sync.sync_to_sections(p_post_id);
+  END IF;
+  RETURN section_sync.store_take_result();
+END $$;
+
+-- One INSERT at the target position: the rows -> master trigger shifts the sections at and
+-- after it down and re-renders the master once.
+CREATE OR REPLACE FUNCTION section_sync.store_create_section(p_post_id bigint, p_args jsonb)
+RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+  v_count int;
+  v_position int;
+  v_item jsonb;
+  v_id bigint;
+BEGIN
+  SELECT count(*) INTO v_count FROM {{schema}}.post_section s WHERE s.post_id = p_post_id;
+  v_position := coalesce((p_args->>'position')::int, v_count + 1);
+  IF v_position < 1 OR v_position > v_count + 1 THEN
+    RAISE EXCEPTION USING ERRCODE = 'SS400',
+      MESSAGE = format('Position %s is out of range: post %s has %s sections, so a new one goes at 1 to %s',
+                       v_position, p_post_id, v_count, v_count + 1);
+  END IF;
+  v_item := section_sync.store_section_item(
+    p_args->>'heading', p_args->>'description', p_args->>'status', v_position);
+  INSERT INTO {{schema}}.post_section
+    (post_id, section_order, section_heading, section_description, status)
+  VALUES (p_post_id, v_position, v_item->>'heading', coalesce(v_item->>'description', ''),
+          coalesce(v_item->>'status', 'draft'))
+  RETURNING id INTO v_id;
+  RETURN coalesce(section_sync.store_take_result(), '{}'::jsonb)
+    || jsonb_build_object('sectionId', v_id);
+END $$;
+
+-- Edits heading / description / status of a section of THIS post; a patch equal to the
+-- section writes nothing.
+CREATE OR REPLACE FUNCTION section_sync.store_update_section(p_post_id bigint, p_args jsonb)
+RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+  v_section_id bigint := (p_args->>'sectionId')::bigint;
+  v_row record;
+  v_item jsonb;
+BEGIN
+  SELECT s.section_order, s.section_heading, s.section_description, s.status INTO v_row
+  FROM {{schema}}.post_section s
+  WHERE s.id = v_section_id AND s.post_id = p_post_id;
+  IF NOT FOUND THEN
+    PERFORM section_sync.store_raise_section_not_found(p_post_id, v_section_id);
+  END IF;
+  v_item := section_sync.store_section_item(
+    p_args->>'heading', p_args->>'description', p_args->>'status', v_row.section_order);
+  UPDATE {{schema}}.post_section s
+  SET section_heading = coalesce(v_item->>'heading', v_row.section_heading),
+      section_description = coalesce(v_item->>'description', v_row.section_description),
+      status = coalesce(v_item->>'status', v_row.status),
+      updated_at = now()
+  WHERE s.id = v_section_id
+    AND (s.section_heading, s.section_description, s.status) IS DISTINCT FROM
+        (coalesce(v_item->>'heading', v_row.section_heading),
+         coalesce(v_item->>'description', v_row.section_description),
+         coalesce(v_item->>'status', v_row.status));
+  RETURN section_sync.store_take_result();
+END $$;
+
+-- Deletes a section of THIS post; the trigger closes the gap and re-renders the master.
+CREATE OR REPLACE FUNCTION section_sync.store_delete_section(p_post_id bigint, p_args jsonb)
+RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+  v_section_id bigint := (p_args->>'sectionId')::bigint;
+BEGIN
+  DELETE FROM {{schema}}.post_section s WHERE s.id = v_section_id AND s.post_id = p_post_id;
+  IF NOT FOUND THEN
+    PERFORM section_sync.store_raise_section_not_found(p_post_id, v_section_id);
+  END IF;
+  RETURN section_sync.store_take_result();
+END $$;
+
+-- Puts the post's sections in the given order: the ids must be a permutation of the post's
+-- section ids (the message names the duplicated, missing and foreign ids). One UPDATE.
+CREATE OR REPLACE FUNCTION section_sync.store_reorder_sections(p_post_id bigint, p_args jsonb)
+RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+  v_ids bigint[] := ARRAY(SELECT jsonb_array_elements_text(p_args->'sectionIds')::bigint);
+  v_duplicated text;
+  v_missing text;
+  v_foreign text;
+BEGIN
+  SELECT string_agg(id::text, ', ' ORDER BY id) INTO v_duplicated
+  FROM (SELECT u.id FROM unnest(v_ids) AS u(id) GROUP BY u.id HAVING count(*) > 1) d;
+  SELECT string_agg(s.id::text, ', ' ORDER BY s.id) INTO v_missing
+  FROM {{schema}}.post_section s
+  WHERE s.post_id = p_post_id AND s.id <> ALL (v_ids);
+  SELECT string_agg(DISTINCT u.id::text, ', ') INTO v_foreign
+  FROM unnest(v_ids) AS u(id)
+  WHERE NOT EXISTS (
+    SELECT 1 FROM {{schema}}.post_section s WHERE s.id = u.id AND s.post_id = p_post_id);
+  IF v_duplicated IS NOT NULL OR v_missing IS NOT NULL OR v_foreign IS NOT NULL THEN
+    RAISE EXCEPTION USING ERRCODE = 'SS400',
+      MESSAGE = format('sectionIds must list every section of post %s exactly once: %s',
+        p_post_id, concat_ws('; ',
+          'duplicated ' || v_duplicated,
+          'missing ' || v_missing,
+          'not sections of this post ' || v_foreign));
+  END IF;
+  UPDATE {{schema}}.post_section s
+  SET section_order = u.position
+  FROM unnest(v_ids) WITH ORDINALITY AS u(id, position)
+  WHERE s.id = u.id AND s.post_id = p_post_id AND s.section_order <> u.position;
+  RETURN section_sync.store_take_result();
+END $$;
+
+-- Restores a log entry of THIS post (an entry of another post is not found here).
+CREATE OR REPLACE FUNCTION section_sync.store_rollback(p_post_id bigint, p_args jsonb)
+RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+  v_entry_id bigint := (p_args->>'entryId')::bigint;
+BEGIN
+  PERFORM 1 FROM {{schema}}.section_sync_log l WHERE l.id = v_entry_id AND l.post_id = p_post_id;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION USING ERRCODE = 'SS404',
+      MESSAGE = format('Sync log entry %s does not exist for post %s', v_entry_id, p_post_id),
+      DETAIL = jsonb_build_object('entity', 'log_entry', 'postId', p_post_id,
+                                  'entryId', v_entry_id)::text;
+  END IF;
+  RETURN section_sync.rollback(p_post_id, v_entry_id);
+END $$;
+
+-- One API write in one round trip: settings, lock, version check, the write, the read-back.
+-- p_op: sync {direction} | write_master {master} | create_section {heading, description?,
+-- status?, position?} | update_section {sectionId, heading?, description?, status?} |
+-- delete_section {sectionId} | reorder_sections {sectionIds} | rollback {entryId}.
+-- Returns {postId, version, changes, logId, sections} (+ sectionId for create_section).
+CREATE OR REPLACE FUNCTION section_sync.store_write(
+  p_post_id bigint, p_op text, p_args jsonb, p_expected_version bigint, p_settings jsonb
+) RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+  v_version bigint := section_sync.store_begin(p_post_id, p_expected_version, p_settings);
+  v_result jsonb;
+BEGIN
+  v_result := CASE p_op
+    WHEN 'sync' THEN section_sync.store_sync(p_post_id, p_args->>'direction')
+    WHEN 'write_master' THEN section_sync.store_write_master(p_post_id, p_args->>'master')
+    WHEN 'create_section' THEN section_sync.store_create_section(p_post_id, p_args)
+    WHEN 'update_section' THEN section_sync.store_update_section(p_post_id, p_args)
+    WHEN 'delete_section' THEN section_sync.store_delete_section(p_post_id, p_args)
+    WHEN 'reorder_sections' THEN section_sync.store_reorder_sections(p_post_id, p_args)
+    WHEN 'rollback' THEN section_sync.store_rollback(p_post_id, p_args)
+  END;
+  IF v_result IS NULL AND p_op NOT IN ('sync', 'write_master', 'create_section', 'update_section',
+      'delete_section', 'reorder_sections', 'rollback') THEN
+    RAISE EXCEPTION 'unknown store operation %', p_op;
+  END IF;
+  RETURN section_sync.store_outcome(p_post_id, v_version, v_result)
+    || coalesce(jsonb_build_object('sectionId', v_result->'sectionId'), '{}'::jsonb);
+END $$;
+
+-- ---- bulk sync ----------------------------------------------------------------------------
+
+-- Syncs many posts in one transaction: all their locks first, in post_id order (the order
+-- every multi-post writer uses), then each post in its own subtransaction so one unparsable
+-- master fails that post only. A loop over posts, never over sections. Deadlocks and
+-- serialization failures are re-raised: the caller retries the whole batch.
+-- p_post_ids: a JSON array of post ids. Returns [{postId, status: 'success', version,
+-- changes} | {postId, status: 'error', sqlstate, message, detail}] in post_id order.
+CREATE OR REPLACE FUNCTION section_sync.store_bulk_sync(
+  p_post_ids jsonb, p_direction text, p_settings jsonb
+) RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+  v_post_ids bigint[] := ARRAY(SELECT DISTINCT e::bigint
+                               FROM jsonb_array_elements_text(p_post_ids) e ORDER BY 1);
+  v_post_id bigint;
+  v_version bigint;
+  v_outcome jsonb;
+  v_results jsonb := '[]';
+  v_state text;
+  v_message text;
+  v_detail text;
+BEGIN
+  PERFORM section_sync.store_apply_settings(p_settings);
+  PERFORM 1 FROM {{schema}}.post_development d
+  WHERE d.post_id = ANY (v_post_ids)
+  ORDER BY d.post_id
+  FOR UPDATE;
+
+  FOREACH v_post_id IN ARRAY v_post_ids LOOP
+    BEGIN
+      v_version := section_sync.store_begin(v_post_id, NULL, NULL);
+      v_outcome := section_sync.store_outcome(
+        v_post_id, v_version, section_sync.store_sync(v_post_id, p_direction));
+      v_results := v_results || jsonb_build_object(
+        'postId', v_post_id, 'status', 'success',
+        'version', v_outcome->'version', 'changes', v_outcome->'changes');
+    EXCEPTION WHEN OTHERS THEN
+      GET STACKED DIAGNOSTICS v_state = RETURNED_SQLSTATE, v_message = MESSAGE_TEXT,
+                              v_detail = PG_EXCEPTION_DETAIL;
+      IF v_state IN ('40P01', '40001') THEN
+        RAISE;
+      END IF;
+      v_results := v_results || jsonb_build_object(
+        'postId', v_post_id, 'status', 'error',
+        'sqlstate', v_state, 'message', v_message, 'detail', nullif(v_detail, ''));
+    END;
+  END LOOP;
+  RETURN v_results;
+END $$;
+
+-- Every post id (post_development rows), in order: what `bulkSync` without ids syncs.
+CREATE OR REPLACE FUNCTION section_sync.store_post_ids()
+RETURNS jsonb LANGUAGE sql STABLE AS $$
+  SELECT coalesce(jsonb_agg(d.post_id ORDER BY d.post_id), '[]'::jsonb)
+  FROM {{schema}}.post_development d
+$$;
+
+-- ---- consistency check --------------------------------------------------------------------
+
+-- parse() that reports an unparsable master instead of raising: {"items": [...]} or
+-- {"error": message}.
+CREATE OR REPLACE FUNCTION section_sync.try_parse(p_text text)
+RETURNS jsonb LANGUAGE plpgsql STABLE AS $$
+BEGIN
+  RETURN jsonb_build_object('items', section_sync.parse(p_text));
+EXCEPTION WHEN SQLSTATE 'SS001' THEN
+  RETURN jsonb_build_object('error', SQLERRM);
+END $$;
+
+-- The consistency of a post: the parsed master against the rows, position by position
+-- (master item k against the row at section_order k): heading always, description and status
+-- where the master gives them, id where the master gives one; a position only one side has is
+-- missing_in_master / missing_in_sections (so gaps and duplicate orders show too).
+CREATE OR REPLACE FUNCTION section_sync.check_post_state(
+  p_post_id bigint, p_has_row boolean, p_master text
+) RETURNS TABLE (
+  status text, master_count int, section_count int, differences jsonb
+) LANGUAGE sql STABLE AS $$
+  WITH parsed AS (
+    SELECT CASE WHEN p_has_row THEN section_sync.try_parse(p_master)
+                ELSE '{"items": []}'::jsonb END AS p
+  ),
+  master AS (
+    SELECT m.position::int AS position, m.item
+    FROM parsed, jsonb_array_elements(coalesce(parsed.p->'items', '[]')) WITH ORDINALITY
+      AS m(item, position)
+  ),
+  sections AS (
+    SELECT s.id, s.section_order, s.section_heading,
+           coalesce(s.section_description, '') AS description, coalesce(s.status, 'draft') AS status
+    FROM {{schema}}.post_section s
+    WHERE s.post_id = p_post_id
+  ),
+  diffs AS (
+    SELECT d.*
+    FROM master m
+    FULL JOIN sections s ON s.section_order = m.position
+    CROSS JOIN LATERAL (VALUES
+      (1, 'missing_in_master', NULL::jsonb, to_jsonb(s.section_heading),
+        m.item IS NULL),
+      (2, 'missing_in_sections', m.item->'heading', NULL::jsonb,
+        s.id IS NULL),
+      (3, 'id', m.item->'id', to_jsonb(s.id),
+        m.item ? 'id' AND s.id IS NOT NULL AND (m.item->>'id')::bigint <> s.id),
+      (4, 'heading', m.item->'heading', to_jsonb(s.section_heading),
+        m.item IS NOT NULL AND s.id IS NOT NULL AND m.item->>'heading' <> s.section_heading),
+      (5, 'description', m.item->'description', to_jsonb(s.description),
+        m.item ? 'description' AND s.id IS NOT NULL AND m.item->>'description' <> s.description),
+      (6, 'status', m.item->'status', to_jsonb(s.status),
+        m.item ? 'status' AND s.id IS NOT NULL AND m.item->>'status' <> s.status)
+    ) AS v(rank, field, master_value, section_value, differs)
+    CROSS JOIN LATERAL (SELECT coalesce(m.position, s.section_order) AS position, v.rank,
+      jsonb_build_object('order', coalesce(m.position, s.section_order), 'field', v.field,
+                         'master', v.master_value, 'section', v.section_value) AS difference) d
+    WHERE v.differs
+  ),
+  counts AS (
+    SELECT (SELECT count(*) FROM master)::int AS master_count,
+           (SELECT count(*) FROM sections)::int AS section_count,
+           (SELECT coalesce(jsonb_agg(difference ORDER BY position, rank), '[]') FROM diffs)
+             AS differences
+  )
+  SELECT CASE
+      WHEN parsed.p ? 'error' THEN 'Invalid master'
+      WHEN c.master_count = 0 AND c.section_count = 0 THEN 'OK'
+      WHEN c.master_count = 0 THEN 'No master data'
+      WHEN c.section_count = 0 THEN 'No sections'
+      WHEN c.master_count <> c.section_count THEN 'Count mismatch'
+      WHEN jsonb_array_length(c.differences) > 0 THEN 'Content mismatch'
+      ELSE 'OK'
+    END,
+    c.master_count,
+    c.section_count,
+    CASE WHEN parsed.p ? 'error' THEN '[]'::jsonb ELSE c.differences END
+  FROM parsed, counts c
+$$;
+
+-- The consistency of the posts after p_after (post_id order), p_limit of them, optionally
+-- only one status or only the inconsistent ones. Posts are the post_development rows and the
+-- post ids that have sections but no such row ('No master data').
+CREATE OR REPLACE FUNCTION section_sync.check_posts(
+  p_after bigint, p_limit int, p_status text DEFAULT NULL, p_inconsistent boolean DEFAULT false
+) RETURNS TABLE (
+  post_id bigint, status text, version bigint, master_count int, section_count int,
+  differences jsonb
+) LANGUAGE sql STABLE AS $$
+  SELECT ids.post_id, c.status, coalesce(d.section_sync_version, 0), c.master_count,
+         c.section_count, c.differences
+  FROM (
+    SELECT pd.post_id FROM {{schema}}.post_development pd WHERE pd.post_id > p_after
+    UNION
+    SELECT ps.post_id FROM {{schema}}.post_section ps WHERE ps.post_id > p_after
+  ) ids
+  LEFT JOIN {{schema}}.post_development d ON d.post_id = ids.post_id
+  CROSS JOIN LATERAL section_sync.check_post_state(
+    ids.post_id, d.post_id IS NOT NULL, d.section_headings) c
+  WHERE (p_status IS NULL OR c.status = p_status)
+    AND (NOT coalesce(p_inconsistent, false) OR c.status <> 'OK')
+  ORDER BY ids.post_id
+  LIMIT p_limit
+$$;
+
+-- ---- sync log -----------------------------------------------------------------------------
+
+-- {exists, entries}: whether the post exists, and its log entries newest first, before an id.
+CREATE OR REPLACE FUNCTION section_sync.store_sync_log(
+  p_post_id bigint, p_limit int, p_before bigint
+) RETURNS jsonb LANGUAGE sql STABLE AS $$
+  SELECT jsonb_build_object(
+    'exists', EXISTS (SELECT 1 FROM {{schema}}.post_development d WHERE d.post_id = p_post_id),
+    'entries', coalesce((
+      SELECT jsonb_agg(jsonb_build_object(
+          'id', l.id,
+          'postId', l.post_id,
+          'direction', l.direction,
+          'origin', l.origin,
+          'outcome', l.outcome,
+          'changes', l.changes,
+          'message', l.message,
+          'rollbackOf', l.rollback_of,
+          'createdAt', to_char(l.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
+        ) ORDER BY l.id DESC)
+      FROM (
+        SELECT * FROM {{schema}}.section_sync_log l
+        WHERE l.post_id = p_post_id AND (p_before IS NULL OR l.id < p_before)
+        ORDER BY l.id DESC
+        LIMIT p_limit
+      ) l), '[]'::jsonb))
+$$;

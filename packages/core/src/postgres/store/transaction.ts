@@ -1,0 +1,74 @@
+import type { SyncOrigin } from '../../schemas/index.js';
+import type { SectionLimits } from '../../types.js';
+import { isRetryableTransactionError } from '../database-errors.js';
+import type { Db } from '../db.js';
+import { toStoreError } from './errors.js';
+
+/** What every part of the store shares. */
+export interface StoreContext {
+  db: Db;
+  origin: SyncOrigin;
+  limits: Partial<SectionLimits>;
+  maxRetries: number;
+}
+
+/** Carries a dry run's result out of `db.transaction`, which rolls back on any throw. */
+class DryRunRollback<T> {
+  constructor(readonly result: T) {}
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The transaction-local settings of a write, as `section_sync.store_begin` applies them:
+ * origin, and the limits the store was created with (the parser reads them when called
+ * without explicit limits).
+ */
+export function writeSettings(context: StoreContext, origin?: SyncOrigin): string {
+  const { limits } = context;
+  const settings: Record<string, string> = { origin: origin ?? context.origin };
+  if (limits.maxSections !== undefined) settings.max_sections = String(limits.maxSections);
+  if (limits.maxHeadingLength !== undefined) {
+    settings.max_heading_length = String(limits.maxHeadingLength);
+  }
+  if (limits.maxDescriptionLength !== undefined) {
+    settings.max_description_length = String(limits.maxDescriptionLength);
+  }
+  if (limits.maxStatusLength !== undefined) {
+    settings.max_status_length = String(limits.maxStatusLength);
+  }
+  return JSON.stringify(settings);
+}
+
+/**
+ * Runs `fn` in one transaction: again (whole) after a deadlock or serialization failure, up to
+ * `maxRetries` times with a short jittered pause; rolled back at the end when `dryRun`, so a dry
+ * run is exactly the write and changes nothing. Database errors become the store's errors.
+ *
+ * @example
+ * const outcome = await inTransaction(context, postId, dryRun, (tx) => tx.query(...));
+ */
+export async function inTransaction<T>(
+  context: StoreContext,
+  postId: number,
+  dryRun: boolean,
+  fn: (tx: Db) => Promise<T>,
+): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await context.db.transaction(async (tx) => {
+        const result = await fn(tx);
+        if (dryRun) throw new DryRunRollback(result);
+        return result;
+      });
+    } catch (error) {
+      if (error instanceof DryRunRollback) return error.result as T;
+      if (isRetryableTransactionError(error) && attempt < context.maxRetries) {
+        // Jitter so two transactions that deadlocked do not meet again at the same moment.
+        await sleep(5 * 2 ** attempt + Math.random() * 20);
+        continue;
+      }
+      throw toStoreError(error, postId);
+    }
+  }
+}
