@@ -44,6 +44,17 @@ export const SyncLogQuery = Type.Object(
 );
 export type SyncLogQuery = Static<typeof SyncLogQuery>;
 
+/** Headers every write accepts: with `If-Match`, a write fails with 409 (changing nothing) when the post moved on. */
+export const WriteHeaders = Type.Object({
+  'if-match': Type.Optional(
+    Type.String({
+      description:
+        'the version the write expects, as an entity tag: "7" (also W/"7" or 7); 409 when stale, 400 when malformed',
+    }),
+  ),
+});
+export type WriteHeaders = Static<typeof WriteHeaders>;
+
 // ---- request bodies -----------------------------------------------------------------------
 
 export const SyncRequest = Type.Object(

@@ -1,0 +1,153 @@
+import type { ErrorResponse } from '@section-sync/core';
+import {
+  InvalidOperationError,
+  SectionFormatError,
+  SectionSyncError,
+  VersionConflictError,
+} from '@section-sync/core';
+import { isUnavailableError } from '@section-sync/core/postgres';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import {
+  BodyTooLargeError,
+  DatabaseUnavailableHttpError,
+  DOMAIN_ERROR_STATUS,
+  HTTP_ERRORS,
+  InternalError,
+  InvalidJsonBodyError,
+  MissingBodyError,
+  RouteNotFoundError,
+  UnsupportedMediaTypeError,
+} from './errors.js';
+
+/** Seconds a client should wait before retrying after a 503. */
+const RETRY_AFTER_SECONDS = 1;
+
+/** What the error handler sends: status, the error body, and extra headers. */
+export interface ErrorAnswer {
+  statusCode: number;
+  body: ErrorResponse;
+  headers?: Record<string, string>;
+}
+
+interface ValidationIssue {
+  instancePath?: string;
+  message?: string;
+}
+
+function answer(statusCode: number, code: string, message: string, details?: unknown): ErrorAnswer {
+  const body: ErrorResponse = { status: 'error', code, message };
+  if (details !== undefined) body.details = details;
+  return { statusCode, body };
+}
+
+function isPluginError(error: unknown): error is FastifyError {
+  return HTTP_ERRORS.some((ErrorClass) => error instanceof ErrorClass);
+}
+
+// Fastify's own request errors (content type, body, validation) become our codes.
+function fromFastifyError(error: FastifyError, bodyLimit: number): ErrorAnswer | undefined {
+  if (error.validation) {
+    const location = error.validationContext ?? 'request';
+    const details = (error.validation as ValidationIssue[]).map((issue) => ({
+      location,
+      path: issue.instancePath ?? '',
+      message: issue.message ?? 'is invalid',
+    }));
+    return answer(400, 'invalid_request', error.message, details);
+  }
+  switch (error.code) {
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_ERR_CTP_INVALID_TYPE':
+      return fromPluginError(new UnsupportedMediaTypeError('in Content-Type'));
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return fromPluginError(new BodyTooLargeError(bodyLimit));
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return fromPluginError(new InvalidJsonBodyError());
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return fromPluginError(new MissingBodyError());
+  }
+  // Any other request error Fastify raises with a 4xx (bad content length, bad URL...): its
+  // message is written for clients, so it may go out.
+  const status = error.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return answer(status, 'invalid_request', error.message);
+  }
+  return undefined;
+}
+
+function fromPluginError(error: FastifyError): ErrorAnswer {
+  return answer(error.statusCode ?? 500, error.code.toLowerCase(), error.message);
+}
+
+function fromDomainError(error: SectionSyncError): ErrorAnswer | undefined {
+  if (error instanceof SectionFormatError) {
+    return answer(422, error.code, `Sync failed: ${error.message}`, {
+      code: error.code,
+      ...error.position,
+    });
+  }
+  if (error instanceof VersionConflictError) {
+    return answer(409, error.code, error.message, {
+      expected: error.expected,
+      actual: error.actual,
+    });
+  }
+  if (error instanceof InvalidOperationError) {
+    return answer(400, error.code, error.message, error.details);
+  }
+  const status = DOMAIN_ERROR_STATUS[error.code];
+  if (status === undefined) return undefined;
+  return answer(status, error.code, error.message, error.details);
+}
+
+/**
+ * Maps any error a route can meet to the wire error body: Fastify's request errors, the plugin's
+ * own codes, the store's domain errors, an unreachable database (503). Anything else is a bug:
+ * 500 with a generic message, the real error only in the log.
+ *
+ * @example
+ * const { statusCode, body } = toErrorAnswer(new PostNotFoundError(7), request, 1_048_576);
+ * // 404, { status: 'error', code: 'post_not_found', message: 'Post 7 does not exist' }
+ */
+export function toErrorAnswer(
+  error: unknown,
+  request: FastifyRequest,
+  bodyLimit: number,
+): ErrorAnswer {
+  if (isPluginError(error)) return fromPluginError(error);
+  if (error instanceof SectionSyncError && !isUnavailableError(error)) {
+    const mapped = fromDomainError(error);
+    if (mapped) return mapped;
+  }
+  if (isUnavailableError(error)) {
+    request.log.warn({ err: error }, 'section-sync: database unavailable');
+    return {
+      ...fromPluginError(new DatabaseUnavailableHttpError()),
+      headers: { 'retry-after': String(RETRY_AFTER_SECONDS) },
+    };
+  }
+  if (error instanceof Error && 'code' in error) {
+    const mapped = fromFastifyError(error as FastifyError, bodyLimit);
+    if (mapped) return mapped;
+  }
+  request.log.error({ err: error }, 'section-sync: unexpected error');
+  return fromPluginError(new InternalError());
+}
+
+/**
+ * Installs the error handler and the not-found handler of the route scope, so every failure
+ * under the prefix answers `{status:'error', code, message, details?}`.
+ */
+export function installErrorHandlers(scope: FastifyInstance, bodyLimit: number): void {
+  scope.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
+    const { statusCode, body, headers } = toErrorAnswer(error, request, bodyLimit);
+    if (headers) reply.headers(headers);
+    return reply.code(statusCode).send(body);
+  });
+  scope.setNotFoundHandler((request, reply) => {
+    const { statusCode, body } = fromPluginError(
+      new RouteNotFoundError(request.method, request.url.split('?')[0]),
+    );
+    return reply.code(statusCode).send(body);
+  });
+}
