@@ -5,6 +5,8 @@ import {
   codePointName,
   DESCRIPTION_CONTROL,
   HEADING_CONTROL,
+  hasDescriptionControl,
+  hasHeadingControl,
   trimMaster,
 } from './characters.js';
 import { exceedsLength } from './limits.js';
@@ -178,8 +180,10 @@ function expectString(value: unknown, index: number, field: string): string {
 }
 
 function checkControl(text: string, control: RegExp, index: number, field: string): void {
-  const match = control.exec(text);
-  if (match === null) return;
+  if (!(control === DESCRIPTION_CONTROL ? hasDescriptionControl(text) : hasHeadingControl(text))) {
+    return;
+  }
+  const match = control.exec(text)!;
   const name = codePointName(text.codePointAt(match.index)!);
   const at = codePointCount(text, 0, match.index) + 1;
   const where = field === 'description' ? 'a description' : `"${field}"`;

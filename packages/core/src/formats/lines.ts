@@ -1,6 +1,12 @@
 import { SectionFormatError } from '../errors.js';
 import type { DesiredSection, SectionLimits } from '../types.js';
-import { codePointName, HEADING_CONTROL, skipTrimmable, skipTrimmableBack } from './characters.js';
+import {
+  codePointName,
+  HEADING_CONTROL,
+  hasHeadingControl,
+  skipTrimmable,
+  skipTrimmableBack,
+} from './characters.js';
 import { exceedsLength } from './limits.js';
 import { markerLength } from './markers.js';
 import { columnAt } from './position.js';
@@ -75,8 +81,8 @@ function checkLineHeading(
   line: number,
   limits: Readonly<SectionLimits>,
 ): void {
-  const control = HEADING_CONTROL.exec(heading);
-  if (control !== null) {
+  if (hasHeadingControl(heading)) {
+    const control = HEADING_CONTROL.exec(heading)!;
     const column = columnAt(source.text, lineStart, headingStart + control.index);
     const name = codePointName(heading.codePointAt(control.index)!);
     throw new SectionFormatError(
