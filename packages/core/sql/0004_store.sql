@@ -161,11 +161,8 @@ BEGIN
   IF p_heading IS NULL THEN
     RETURN v_item - 'heading';
   END IF;
-  -- 'Section 1' is either that literal heading or the name parse gives an empty one; as the
-  -- second item the empty one would be named 'Section 2'.
-  IF v_item->>'heading' = 'Section 1' AND section_sync.parse(
-      jsonb_build_array('x', jsonb_build_object('heading', p_heading))::text) -> 1 ->> 'heading'
-      = 'Section 2' THEN
+  -- parse named it after its position in the one-item list ('Section 1').
+  IF btrim(p_heading, section_sync.trimmable()) = '' THEN
     v_item := jsonb_set(v_item, '{heading}', to_jsonb('Section ' || p_order));
   END IF;
   RETURN v_item;
