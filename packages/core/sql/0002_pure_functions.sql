@@ -1,0 +1,647 @@
+-- 0002: the PL/pgSQL port of the pure core: parse, plan, render (README "The rules, exactly").
+-- The TypeScript functions are the specification; test/sql-conformance.test.ts and
+-- test/sql-differential.test.ts hold these to them. Everything here is set-based: one query
+-- over the lines or items, never a loop of statements per section.
+--
+-- Postgres is not JavaScript, and these are the places where that matters:
+-- * jsonb rejects the escapes \u0000 and lone UTF-16 surrogates (\ud800) that JSON.parse keeps.
+--   Both are control characters by rule 8, so they are rewritten to \u0001 before the cast: the
+--   error code and position stay the same (only the character named in the message differs).
+-- * lower() and \s depend on the locale; the rules want ASCII only, so classes are spelled out
+--   and case folding is translate(A-Z, a-z).
+-- * length() counts code points, as the rules do. Columns are code points too.
+-- * JSON numbers are doubles in JavaScript: `id` and `order` are compared as float8.
+
+-- Trimmable white space of rule 6 (space, tab, \n, \r, \v, \f), for btrim/ltrim/rtrim.
+CREATE OR REPLACE FUNCTION section_sync.trimmable() RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN E' \t\n\r\x0b\f';
+
+-- The step-3 matching key: runs of ASCII white space collapsed to one space, trimmed, A-Z
+-- folded to a-z (other letters compare as written, so every locale computes the same key).
+-- Example: section_sync.heading_key(E'  The\t INTRO ') = 'the intro'
+CREATE OR REPLACE FUNCTION section_sync.heading_key(p_heading text) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN translate(
+  btrim(regexp_replace(p_heading, '[ \t\n\r\v\f]+', ' ', 'g'), ' '),
+  'ABCDEFGHIJKLMNOPQRSTUVWXYZ',
+  'abcdefghijklmnopqrstuvwxyz'
+);
+
+-- `U+0007`: how messages name a character that cannot be shown as itself.
+CREATE OR REPLACE FUNCTION section_sync.code_point_name(p_char text) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN 'U+' || lpad(upper(to_hex(ascii(p_char))), 4, '0');
+
+-- A JSON number as JavaScript sees it (a double): out-of-range values become +-Infinity or 0
+-- where the numeric -> float8 cast would fail. Only called for such extreme values.
+CREATE OR REPLACE FUNCTION section_sync.json_double(p_number numeric) RETURNS float8
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
+BEGIN
+  RETURN p_number::float8;
+EXCEPTION WHEN numeric_value_out_of_range THEN
+  IF abs(p_number) < 1 THEN RETURN 0; END IF;
+  RETURN CASE WHEN p_number > 0 THEN 'Infinity'::float8 ELSE '-Infinity'::float8 END;
+END $$;
+
+-- Rewrites the escapes jsonb cannot hold but JSON.parse accepts (\u0000, lone surrogates) to
+-- \u0001, another control character, so the cast succeeds and rule 8 reports the same error.
+-- Escaped backslashes become \u005c first so that `\\u0000` (a backslash, then "u0000") is
+-- never mistaken for an escape. Texts without such escapes are returned unchanged.
+CREATE OR REPLACE FUNCTION section_sync.jsonb_safe_escapes(p_json text) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN CASE
+  WHEN p_json !~ '\\u(0000|[dD][89a-fA-F])' THEN p_json
+  ELSE regexp_replace(
+    regexp_replace(
+      regexp_replace(
+        regexp_replace(p_json, '\\\\', '\\u005c', 'g'),
+        '\\u0000', '\\u0001', 'g'),
+      '\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})', '\\u0001', 'g'),
+    '(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}', '\\u0001', 'g')
+END;
+
+-- Raises the SectionFormatError of the contract: SQLSTATE SS001, DETAIL {code, line, column,
+-- index, field} (absent positions left out).
+CREATE OR REPLACE FUNCTION section_sync.raise_format_error(
+  p_code text, p_message text, p_line integer DEFAULT NULL, p_column integer DEFAULT NULL,
+  p_index integer DEFAULT NULL, p_field text DEFAULT NULL
+) RETURNS void
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+BEGIN
+  RAISE EXCEPTION USING
+    ERRCODE = 'SS001',
+    MESSAGE = p_message,
+    DETAIL = jsonb_strip_nulls(jsonb_build_object(
+      'code', p_code, 'line', p_line, 'column', p_column, 'index', p_index, 'field', p_field
+    ))::text;
+END $$;
+
+-- Rule 5 over `p_region` (which starts at a line start; its first line is `p_first_line`): one
+-- section per non-blank line, one leading marker stripped. Counts first (too_many_sections wins),
+-- then the first line with a control character or a too long heading, in line order.
+CREATE OR REPLACE FUNCTION section_sync.parse_lines(
+  p_region text, p_first_line integer, p_max_sections integer, p_max_heading integer,
+  p_label text DEFAULT ''
+) RETURNS jsonb
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+DECLARE
+  v_total bigint;
+  v_past_line integer;
+  v_error jsonb;
+  v_items jsonb;
+  v_line integer;
+  v_heading text;
+  v_column integer;
+  v_before text;
+BEGIN
+  SELECT
+    count(*),
+    min(l.line) FILTER (WHERE l.k = p_max_sections + 1),
+    (array_agg(jsonb_build_object(
+        'problem', l.problem, 'line', l.line, 'heading', l.heading,
+        -- Columns count code points from the line start; the heading ends the trimmed line.
+        'column', length(l.rtrimmed) - length(l.heading) + 1)
+      ORDER BY l.k) FILTER (WHERE l.problem IS NOT NULL AND l.k <= p_max_sections))[1],
+    jsonb_agg(jsonb_build_object('order', l.k, 'heading', l.heading) ORDER BY l.k)
+      FILTER (WHERE l.k <= p_max_sections)
+  INTO v_total, v_past_line, v_error, v_items
+  FROM (
+    SELECT
+      h.line, h.k, h.heading, h.rtrimmed,
+      CASE
+        WHEN h.heading ~ '[\u0001-\u0008\u000a-\u001f\u007f-\u009f]' THEN 'control_character'
+        WHEN length(h.heading) > p_max_heading THEN 'heading_too_long'
+      END AS problem
+    FROM (
+      SELECT
+        n.line, n.k, rtrim(n.raw, section_sync.trimmable()) AS rtrimmed,
+        ltrim(
+          regexp_replace(n.trimmed, '^(?:[0-9]+[.)]|\([0-9]+\)|[-*•]|#{1,6})[ \t]', ''),
+          section_sync.trimmable()
+        ) AS heading
+      FROM (
+        SELECT
+          (x.n + p_first_line - 1)::integer AS line, x.raw, x.trimmed,
+          row_number() OVER (ORDER BY x.n) AS k
+        FROM (
+          SELECT s.raw, s.n, btrim(s.raw, section_sync.trimmable()) AS trimmed
+          FROM string_to_table(p_region, E'\n') WITH ORDINALITY AS s(raw, n)
+        ) x
+        WHERE x.trimmed <> ''
+      ) n
+    ) h
+  ) l;
+
+  IF v_total > p_max_sections THEN
+    PERFORM section_sync.raise_format_error(
+      'too_many_sections',
+      format('Too many sections: %s, the limit is %s (section %s is on line %s%s)',
+        v_total, p_max_sections, p_max_sections + 1, v_past_line, p_label),
+      p_line => v_past_line);
+  END IF;
+  IF v_error IS NULL THEN
+    RETURN coalesce(v_items, '[]'::jsonb);
+  END IF;
+  v_line := (v_error ->> 'line')::integer;
+  v_heading := v_error ->> 'heading';
+  v_column := (v_error ->> 'column')::integer;
+  IF v_error ->> 'problem' = 'control_character' THEN
+    v_before := substring(v_heading FROM '^[^\u0001-\u0008\u000a-\u001f\u007f-\u009f]*');
+    v_column := v_column + length(v_before);
+    PERFORM section_sync.raise_format_error(
+      'control_character',
+      format('Line %s%s, column %s: control character %s is not allowed in a heading',
+        v_line, p_label, v_column,
+        section_sync.code_point_name(substr(v_heading, length(v_before) + 1, 1))),
+      p_line => v_line, p_column => v_column);
+  END IF;
+  PERFORM section_sync.raise_format_error(
+    'heading_too_long',
+    format('Line %s%s, column %s: the heading has %s characters, the limit is %s',
+      v_line, p_label, v_column, length(v_heading), p_max_heading),
+    p_line => v_line, p_column => v_column);
+  RETURN NULL;
+END $$;
+
+-- Rule 3 after the cast: the root, then one pass over the items. The first error wins: items in
+-- array order; within an item heading (or title), description, status, id, order; within a
+-- field its type, then control characters, then its length. too_many_sections comes first.
+CREATE OR REPLACE FUNCTION section_sync.parse_json_items(
+  p_root jsonb, p_max_sections integer, p_max_heading integer, p_max_description integer,
+  p_max_status integer
+) RETURNS jsonb
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+DECLARE
+  v_items jsonb;
+  v_count integer;
+  v_error jsonb;
+  v_result jsonb;
+  v_index integer;
+  v_problem text;
+  v_field text;
+  v_item text;
+BEGIN
+  IF jsonb_typeof(p_root) = 'array' THEN
+    v_items := p_root;
+  ELSIF jsonb_typeof(p_root) = 'object' AND jsonb_typeof(p_root -> 'sections') = 'array' THEN
+    v_items := p_root -> 'sections';
+  ELSE
+    PERFORM section_sync.raise_format_error(
+      'invalid_root',
+      'The JSON must be an array of sections or an object with a "sections" array, got '
+        || CASE
+          WHEN jsonb_typeof(p_root) <> 'object' THEN 'a ' || jsonb_typeof(p_root)
+          WHEN NOT p_root ? 'sections' THEN 'an object without a "sections" key'
+          ELSE format('an object whose "sections" is a %s, not an array',
+            jsonb_typeof(p_root -> 'sections'))
+        END);
+  END IF;
+
+  v_count := jsonb_array_length(v_items);
+  IF v_count > p_max_sections THEN
+    PERFORM section_sync.raise_format_error(
+      'too_many_sections',
+      format('Too many sections: %s, the limit is %s (the first one past it is item %s, index %s)',
+        v_count, p_max_sections, p_max_sections + 1, p_max_sections),
+      p_index => p_max_sections);
+  END IF;
+
+  SELECT
+    (array_agg(jsonb_build_object(
+        'index', v.idx, 'problem', v.problem, 'field', v.field, 'kind', v.kind)
+      ORDER BY v.idx) FILTER (WHERE v.problem IS NOT NULL))[1],
+    jsonb_agg(
+      v.section || jsonb_build_object(
+        'order', v.position,
+        'heading', CASE WHEN coalesce(v.heading, '') = '' THEN 'Section ' || v.position
+          ELSE v.heading END)
+      ORDER BY v.position)
+  INTO v_error, v_result
+  FROM (
+    SELECT
+      f.*,
+      -- Sorting by order applies only when every item is an object with a numeric order.
+      row_number() OVER (ORDER BY CASE WHEN f.sortable THEN f.order_value END, f.idx) AS position
+    FROM (
+      SELECT
+        t.idx, t.kind, t.heading, t.order_value,
+        bool_and(t.order_value IS NOT NULL) OVER () AS sortable,
+        jsonb_strip_nulls(jsonb_build_object(
+          'description', t.description, 'status', nullif(t.status, ''), 'id', t.id
+        )) AS section,
+        CASE
+          WHEN t.kind NOT IN ('string', 'object') THEN 'invalid_item'
+          WHEN jsonb_typeof(t.heading_json) <> 'string' THEN 'invalid_item'
+          WHEN t.heading ~ '[\u0001-\u0008\u000a-\u001f\u007f-\u009f]' THEN 'control_character'
+          WHEN length(t.heading) > p_max_heading THEN 'heading_too_long'
+          WHEN jsonb_typeof(t.description_json) <> 'string' THEN 'invalid_item'
+          WHEN t.description ~ '[\u0001-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]'
+            THEN 'control_character'
+          WHEN length(t.description) > p_max_description THEN 'description_too_long'
+          WHEN jsonb_typeof(t.status_json) <> 'string' THEN 'invalid_item'
+          WHEN t.status ~ '[\u0001-\u0008\u000a-\u001f\u007f-\u009f]' THEN 'control_character'
+          WHEN length(t.status) > p_max_status THEN 'status_too_long'
+          WHEN t.id_json IS NOT NULL AND t.id IS NULL THEN 'invalid_item'
+          WHEN t.order_json IS NOT NULL AND jsonb_typeof(t.order_json) <> 'number'
+            THEN 'invalid_item'
+        END AS problem,
+        CASE
+          WHEN t.kind NOT IN ('string', 'object') THEN NULL
+          WHEN jsonb_typeof(t.heading_json) <> 'string'
+            OR t.heading ~ '[\u0001-\u0008\u000a-\u001f\u007f-\u009f]'
+            OR length(t.heading) > p_max_heading THEN t.heading_field
+          WHEN jsonb_typeof(t.description_json) <> 'string'
+            OR t.description ~ '[\u0001-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]'
+            OR length(t.description) > p_max_description THEN 'description'
+          WHEN jsonb_typeof(t.status_json) <> 'string'
+            OR t.status ~ '[\u0001-\u0008\u000a-\u001f\u007f-\u009f]'
+            OR length(t.status) > p_max_status THEN 'status'
+          WHEN t.id_json IS NOT NULL AND t.id IS NULL THEN 'id'
+          ELSE 'order'
+        END AS field
+      FROM (
+        SELECT
+          r.*,
+          CASE WHEN jsonb_typeof(r.heading_json) = 'string'
+            THEN btrim(r.heading_json #>> '{}', section_sync.trimmable()) END AS heading,
+          CASE WHEN jsonb_typeof(r.description_json) = 'string'
+            THEN r.description_json #>> '{}' END AS description,
+          CASE WHEN jsonb_typeof(r.status_json) = 'string'
+            THEN btrim(r.status_json #>> '{}', section_sync.trimmable()) END AS status,
+          CASE
+            WHEN r.id_double = trunc(r.id_double) AND abs(r.id_double) <= 9007199254740991
+              THEN r.id_double::bigint
+          END AS id,
+          CASE WHEN r.kind = 'object' AND jsonb_typeof(r.order_json) = 'number' THEN
+            CASE WHEN abs((r.order_json)::numeric) BETWEEN 1e-300 AND 1e300
+                OR (r.order_json)::numeric = 0
+              THEN (r.order_json)::float8
+              ELSE section_sync.json_double((r.order_json)::numeric)
+            END
+          END AS order_value
+        FROM (
+          SELECT
+            q.*,
+            CASE WHEN q.kind = 'string' THEN 'heading'
+              WHEN nullif(q.item -> 'heading', 'null') IS NOT NULL THEN 'heading'
+              WHEN nullif(q.item -> 'title', 'null') IS NOT NULL THEN 'title'
+            END AS heading_field,
+            CASE WHEN q.kind = 'string' THEN q.item
+              ELSE coalesce(nullif(q.item -> 'heading', 'null'), nullif(q.item -> 'title', 'null'))
+            END AS heading_json,
+            nullif(q.item -> 'description', 'null') AS description_json,
+            nullif(q.item -> 'status', 'null') AS status_json,
+            nullif(q.item -> 'id', 'null') AS id_json,
+            nullif(q.item -> 'order', 'null') AS order_json,
+            -- JavaScript reads JSON numbers as doubles: 1.0000000000000001 is the integer 1.
+            CASE WHEN jsonb_typeof(q.item -> 'id') = 'number' THEN
+              CASE WHEN abs((q.item -> 'id')::numeric) < 1e300 THEN (q.item -> 'id')::float8
+                ELSE section_sync.json_double((q.item -> 'id')::numeric)
+              END
+            END AS id_double
+          FROM (
+            SELECT e.value AS item, (e.ordinality - 1)::integer AS idx, jsonb_typeof(e.value) AS kind
+            FROM jsonb_array_elements(v_items) WITH ORDINALITY AS e
+          ) q
+        ) r
+      ) t
+    ) f
+  ) v;
+
+  IF v_error IS NULL THEN
+    RETURN coalesce(v_result, '[]'::jsonb);
+  END IF;
+  v_index := (v_error ->> 'index')::integer;
+  v_problem := v_error ->> 'problem';
+  v_field := v_error ->> 'field';
+  v_item := format('Item %s (index %s)', v_index + 1, v_index);
+  IF v_field IS NULL THEN
+    PERFORM section_sync.raise_format_error(
+      'invalid_item',
+      format('%s must be a string or an object, got %s', v_item, v_error ->> 'kind'),
+      p_index => v_index);
+  END IF;
+  PERFORM section_sync.raise_format_error(
+    v_problem,
+    v_item || ': ' || CASE v_problem
+      WHEN 'invalid_item' THEN format('"%s" must be %s', v_field, CASE v_field
+        WHEN 'id' THEN 'an integer between -9007199254740991 and 9007199254740991'
+        WHEN 'order' THEN 'a number'
+        ELSE 'a string' END)
+      WHEN 'control_character' THEN format('a control character is not allowed in %s',
+        CASE WHEN v_field = 'description' THEN 'a description' ELSE format('"%s"', v_field) END)
+      ELSE format('"%s" is longer than the limit of %s characters', v_field, CASE v_problem
+        WHEN 'heading_too_long' THEN p_max_heading
+        WHEN 'description_too_long' THEN p_max_description
+        ELSE p_max_status END)
+    END,
+    p_index => v_index, p_field => v_field);
+  RETURN NULL;
+END $$;
+
+-- parse with explicit limits (no settings read, so IMMUTABLE). See section_sync.parse.
+CREATE OR REPLACE FUNCTION section_sync.parse_master(
+  p_text text, p_max_sections integer, p_max_heading integer, p_max_description integer,
+  p_max_status integer
+) RETURNS jsonb
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+DECLARE
+  v_trimmed text;
+  v_lead integer;
+  v_lines_before integer;
+  v_region text;
+  v_first_line integer;
+  v_content text;
+  v_content_lines_before integer;
+  v_open text;
+  v_last_newline integer;
+  v_json jsonb;
+  v_failed boolean := false;
+  v_context text;
+  v_problem text;
+  v_line integer;
+  v_code text;
+BEGIN
+  -- Rule 1.
+  IF p_text IS NULL THEN RETURN '[]'::jsonb; END IF;
+  v_trimmed := btrim(p_text, section_sync.trimmable());
+  IF v_trimmed = '' THEN RETURN '[]'::jsonb; END IF;
+  -- Everything before the first character of v_trimmed is white space, so strpos finds it.
+  v_lead := strpos(p_text, left(v_trimmed, 1)) - 1;
+  v_lines_before := v_lead - length(replace(left(p_text, v_lead), E'\n', ''));
+
+  -- Rule 2: one surrounding code fence (first line ``` plus a tag without a backtick, last
+  -- line ```). Line numbers keep referring to the original text.
+  v_region := p_text;
+  v_first_line := 1;
+  v_content := v_trimmed;
+  v_content_lines_before := v_lines_before;
+  IF left(v_trimmed, 3) = '```' AND strpos(v_trimmed, E'\n') > 0 THEN
+    v_open := split_part(v_trimmed, E'\n', 1);
+    v_last_newline := length(v_trimmed) - strpos(reverse(v_trimmed), E'\n') + 1;
+    IF strpos(substr(v_open, 4), '`') = 0
+      AND ltrim(substr(v_trimmed, v_last_newline + 1), section_sync.trimmable()) = '```'
+    THEN
+      v_region := substr(v_trimmed, length(v_open) + 2, greatest(v_last_newline - length(v_open) - 2, 0));
+      v_first_line := v_lines_before + 2;
+      v_content := btrim(v_region, section_sync.trimmable());
+      IF v_content = '' THEN RETURN '[]'::jsonb; END IF;
+      v_lead := strpos(v_region, left(v_content, 1)) - 1;
+      v_content_lines_before := v_lines_before + 1
+        + v_lead - length(replace(left(v_region, v_lead), E'\n', ''));
+    END IF;
+  END IF;
+
+  IF left(v_content, 1) NOT IN ('[', '{', '"') THEN
+    -- Rule 5.
+    RETURN section_sync.parse_lines(v_region, v_first_line, p_max_sections, p_max_heading);
+  END IF;
+
+  -- Rules 3 and 4: JSON. Only the cast is guarded.
+  BEGIN
+    v_json := section_sync.jsonb_safe_escapes(v_content)::jsonb;
+  EXCEPTION WHEN OTHERS THEN
+    GET STACKED DIAGNOSTICS v_context = PG_EXCEPTION_CONTEXT, v_problem = PG_EXCEPTION_DETAIL;
+    v_failed := true;
+  END;
+  IF v_failed OR (left(v_content, 1) = '"' AND jsonb_typeof(v_json) <> 'string') THEN
+    v_code := CASE WHEN left(v_content, 1) = '"' THEN 'invalid_string_literal' ELSE 'invalid_json' END;
+    v_line := v_content_lines_before
+      + coalesce((regexp_match(v_context, '^JSON data, line ([0-9]+)'))[1]::integer, 1);
+    PERFORM section_sync.raise_format_error(
+      v_code,
+      format('%s at line %s: %s',
+        CASE v_code WHEN 'invalid_json' THEN 'Invalid JSON' ELSE 'Invalid JSON string literal' END,
+        v_line, coalesce(nullif(v_problem, ''), 'the text is not valid JSON')),
+      p_line => v_line);
+  END IF;
+
+  IF left(v_content, 1) = '"' THEN
+    RETURN section_sync.parse_lines(v_json #>> '{}', 1, p_max_sections, p_max_heading,
+      ' of the decoded JSON string');
+  END IF;
+  RETURN section_sync.parse_json_items(
+    v_json, p_max_sections, p_max_heading, p_max_description, p_max_status);
+END $$;
+
+-- A limit: the p_limits key, else the setting, else the default.
+CREATE OR REPLACE FUNCTION section_sync.limit_value(
+  p_limits jsonb, p_key text, p_setting text, p_default integer
+) RETURNS integer
+LANGUAGE sql STABLE PARALLEL SAFE
+RETURN coalesce(
+  (nullif(p_limits -> p_key, 'null'))::integer,
+  nullif(current_setting(p_setting, true), '')::integer,
+  p_default
+);
+
+-- parse(text, limits?): the desired sections of a master text, exactly as TypeScript `parse`
+-- returns them ([{order, heading, description?, status?, id?}]), or SQLSTATE SS001 with DETAIL
+-- {code, line?, column?, index?, field?}. Limits: p_limits keys maxSections, maxHeadingLength,
+-- maxDescriptionLength, maxStatusLength; else settings section_sync.max_sections,
+-- max_heading_length, max_description_length, max_status_length; else 500/1000/10000/100.
+-- Example: SELECT section_sync.parse(E'1. Intro\n2) Setup');
+--   [{"order": 1, "heading": "Intro"}, {"order": 2, "heading": "Setup"}]
+CREATE OR REPLACE FUNCTION section_sync.parse(p_text text, p_limits jsonb DEFAULT NULL)
+RETURNS jsonb
+LANGUAGE sql STABLE PARALLEL SAFE
+RETURN section_sync.parse_master(
+  p_text,
+  section_sync.limit_value(p_limits, 'maxSections', 'section_sync.max_sections', 500),
+  section_sync.limit_value(p_limits, 'maxHeadingLength', 'section_sync.max_heading_length', 1000),
+  section_sync.limit_value(p_limits, 'maxDescriptionLength', 'section_sync.max_description_length', 10000),
+  section_sync.limit_value(p_limits, 'maxStatusLength', 'section_sync.max_status_length', 100)
+);
+
+-- parse_result(text, limits?): parse without raising: {"items": [...]} or {"error": {"code",
+-- "message", "line"?, "column"?, "index"?, "field"?}} (for callers that keep going on an
+-- unparsable master, e.g. section_sync.on_invalid = 'warn', and for batch checks).
+-- Example: SELECT section_sync.parse_result('[1]');
+--   {"error": {"code": "invalid_item", "index": 0, "message": "Item 1 (index 0) must be ..."}}
+CREATE OR REPLACE FUNCTION section_sync.parse_result(p_text text, p_limits jsonb DEFAULT NULL)
+RETURNS jsonb
+LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
+DECLARE
+  v_detail text;
+  v_message text;
+BEGIN
+  RETURN jsonb_build_object('items', section_sync.parse(p_text, p_limits));
+EXCEPTION WHEN SQLSTATE 'SS001' THEN
+  GET STACKED DIAGNOSTICS v_detail = PG_EXCEPTION_DETAIL, v_message = MESSAGE_TEXT;
+  RETURN jsonb_build_object('error', v_detail::jsonb || jsonb_build_object('message', v_message));
+END $$;
+
+-- plan(existing, desired): the identity-preserving sync plan, exactly as TypeScript `plan`:
+-- {"operations": [...canonical order...], "changes": {created, updated, moved, deleted,
+-- unchanged}}. Five matching steps, each among what is still unmatched, each one join:
+-- 1 id; 2 identical heading, k-th to k-th; 3 heading_key, k-th to k-th; 4 leftovers in order;
+-- 5 creates and deletes. `existing` is taken in section order (stable), desired item k goes to
+-- order k.
+-- Example: SELECT section_sync.plan('[{"id":7,"order":1,"heading":"Intro","description":"","status":"draft"}]',
+--                                   '[{"order":1,"heading":"intro"}]');
+--   {"operations": [{"type": "update", "id": 7, "from": 1, "order": 1, "heading": "intro", ...}], ...}
+CREATE OR REPLACE FUNCTION section_sync.plan(p_existing jsonb, p_desired jsonb) RETURNS jsonb
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+WITH ex AS (
+  SELECT
+    row_number() OVER (ORDER BY (x.value ->> 'order')::numeric, x.ordinality)::integer AS e,
+    x.value AS section,
+    nullif(x.value -> 'id', 'null') AS id,
+    x.value ->> 'heading' AS heading
+  FROM jsonb_array_elements(p_existing) WITH ORDINALITY AS x
+),
+des AS (
+  SELECT x.ordinality::integer AS d, x.value AS item, nullif(x.value -> 'id', 'null') AS id,
+    x.value ->> 'heading' AS heading
+  FROM jsonb_array_elements(p_desired) WITH ORDINALITY AS x
+),
+-- Step 1: the first desired item (in desired order) carrying an existing id takes it; with
+-- duplicate ids among existing, the last section holds the id (as a Map would).
+m1 AS (
+  SELECT DISTINCT ON (x.e) d.d, x.e
+  FROM des d
+  JOIN (SELECT DISTINCT ON (id) id, e FROM ex WHERE id IS NOT NULL ORDER BY id, e DESC) x
+    ON x.id = d.id
+  ORDER BY x.e, d.d
+),
+d1 AS (SELECT d.d, d.heading FROM des d WHERE NOT EXISTS (SELECT FROM m1 WHERE m1.d = d.d)),
+e1 AS (SELECT x.e, x.heading FROM ex x WHERE NOT EXISTS (SELECT FROM m1 WHERE m1.e = x.e)),
+-- Step 2: identical headings, k-th occurrence to k-th occurrence.
+m2 AS (
+  SELECT a.d, b.e
+  FROM (SELECT d, heading, row_number() OVER (PARTITION BY heading ORDER BY d) AS k FROM d1) a
+  JOIN (SELECT e, heading, row_number() OVER (PARTITION BY heading ORDER BY e) AS k FROM e1) b
+    ON a.heading = b.heading AND a.k = b.k
+),
+d2 AS (
+  SELECT d.d, section_sync.heading_key(d.heading) AS key
+  FROM d1 d WHERE NOT EXISTS (SELECT FROM m2 WHERE m2.d = d.d)
+),
+e2 AS (
+  SELECT x.e, section_sync.heading_key(x.heading) AS key
+  FROM e1 x WHERE NOT EXISTS (SELECT FROM m2 WHERE m2.e = x.e)
+),
+-- Step 3: the same on the normalised key.
+m3 AS (
+  SELECT a.d, b.e
+  FROM (SELECT d, key, row_number() OVER (PARTITION BY key ORDER BY d) AS k FROM d2) a
+  JOIN (SELECT e, key, row_number() OVER (PARTITION BY key ORDER BY e) AS k FROM e2) b
+    ON a.key = b.key AND a.k = b.k
+),
+-- Step 4: the leftovers of both sides in order.
+m4 AS (
+  SELECT a.d, b.e
+  FROM (
+    SELECT d, row_number() OVER (ORDER BY d) AS k
+    FROM d2 d WHERE NOT EXISTS (SELECT FROM m3 WHERE m3.d = d.d)
+  ) a
+  JOIN (
+    SELECT e, row_number() OVER (ORDER BY e) AS k
+    FROM e2 x WHERE NOT EXISTS (SELECT FROM m3 WHERE m3.e = x.e)
+  ) b ON a.k = b.k
+),
+pairs AS (
+  SELECT d, e FROM m1 UNION ALL SELECT d, e FROM m2
+  UNION ALL SELECT d, e FROM m3 UNION ALL SELECT d, e FROM m4
+),
+-- Step 5 and the operations: desired items by target order, then deletes by existing order.
+kept AS (
+  SELECT
+    d.d, d.item, x.section,
+    x.section IS NOT NULL AS matched,
+    coalesce(nullif(d.item -> 'description', 'null'),
+      CASE WHEN x.section IS NULL THEN '""'::jsonb ELSE x.section -> 'description' END) AS description,
+    coalesce(nullif(d.item -> 'status', 'null'),
+      CASE WHEN x.section IS NULL THEN '"draft"'::jsonb ELSE x.section -> 'status' END) AS status
+  FROM des d
+  LEFT JOIN pairs p ON p.d = d.d
+  LEFT JOIN ex x ON x.e = p.e
+),
+classified AS (
+  SELECT
+    k.*,
+    k.matched AND (k.section ->> 'order')::numeric <> k.d AS moved,
+    k.matched AND (
+      k.item -> 'heading' IS DISTINCT FROM k.section -> 'heading'
+      OR k.description IS DISTINCT FROM k.section -> 'description'
+      OR k.status IS DISTINCT FROM k.section -> 'status'
+    ) AS changed
+  FROM kept k
+),
+operations AS (
+  SELECT
+    0 AS part, c.d AS position,
+    CASE
+      WHEN NOT c.matched THEN jsonb_build_object(
+        'type', 'create', 'order', c.d, 'heading', c.item -> 'heading',
+        'description', c.description, 'status', c.status)
+      WHEN c.changed THEN jsonb_build_object(
+        'type', 'update', 'id', c.section -> 'id', 'from', c.section -> 'order', 'order', c.d,
+        'heading', c.item -> 'heading', 'description', c.description, 'status', c.status)
+      WHEN c.moved THEN jsonb_build_object(
+        'type', 'move', 'id', c.section -> 'id', 'from', c.section -> 'order', 'order', c.d)
+    END AS operation,
+    NOT c.matched AS created, c.changed AS updated, c.moved AS moved, false AS deleted,
+    c.matched AND NOT c.changed AND NOT c.moved AS unchanged
+  FROM classified c
+  UNION ALL
+  SELECT
+    1, x.e,
+    jsonb_build_object('type', 'delete', 'id', x.section -> 'id', 'from', x.section -> 'order'),
+    false, false, false, true, false
+  FROM ex x
+  WHERE NOT EXISTS (SELECT FROM pairs p WHERE p.e = x.e)
+)
+SELECT jsonb_build_object(
+  'operations', coalesce(
+    jsonb_agg(o.operation ORDER BY o.part, o.position) FILTER (WHERE o.operation IS NOT NULL),
+    '[]'::jsonb),
+  'changes', jsonb_build_object(
+    'created', count(*) FILTER (WHERE o.created),
+    'updated', count(*) FILTER (WHERE o.updated),
+    'moved', count(*) FILTER (WHERE o.moved),
+    'deleted', count(*) FILTER (WHERE o.deleted),
+    'unchanged', count(*) FILTER (WHERE o.unchanged)
+  )
+)
+FROM operations o
+$$;
+
+-- One section of the canonical master, for callers that render rows without building jsonb:
+-- '[' || string_agg(section_sync.render_section(id, section_order, ...), ',' ORDER BY
+-- section_order) || ']' is render() of those rows. NULL description -> "", NULL status -> "draft".
+-- Example: SELECT section_sync.render_section(7, 1, 'Intro', NULL, NULL);
+--   {"id":7,"order":1,"heading":"Intro","description":"","status":"draft"}
+CREATE OR REPLACE FUNCTION section_sync.render_section(
+  p_id bigint, p_order bigint, p_heading text, p_description text, p_status text
+) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN '{"id":' || coalesce(p_id::text, 'null')
+  || ',"order":' || p_order::text
+  || ',"heading":' || to_json(p_heading)::text
+  || ',"description":' || CASE WHEN p_description IS NULL OR p_description = '' THEN '""'
+    ELSE to_json(p_description)::text END
+  || ',"status":' || coalesce(to_json(p_status)::text, '"draft"')
+  || '}';
+
+-- render(sections): the canonical master text, byte-identical to TypeScript `render`: compact
+-- JSON, one object per section in the given order, keys id, order, heading, description,
+-- status, strings escaped as JSON.stringify does.
+-- Example: SELECT section_sync.render('[{"id":7,"order":1,"heading":"Intro"}]');
+--   [{"id":7,"order":1,"heading":"Intro","description":"","status":"draft"}]
+CREATE OR REPLACE FUNCTION section_sync.render(p_sections jsonb) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+SELECT '[' || coalesce(string_agg(
+  '{"id":' || coalesce(nullif(s.value -> 'id', 'null')::text, 'null')
+    || ',"order":' || (s.value -> 'order')::text
+    || ',"heading":' || (s.value -> 'heading')::text
+    || ',"description":' || CASE
+      WHEN nullif(s.value -> 'description', 'null') IS NULL OR s.value -> 'description' = '""'
+        THEN '""'
+      ELSE (s.value -> 'description')::text END
+    || ',"status":' || coalesce(nullif(s.value -> 'status', 'null')::text, '"draft"')
+    || '}',
+  ',' ORDER BY s.ordinality), '') || ']'
+FROM jsonb_array_elements(p_sections) WITH ORDINALITY AS s
+$$;
