@@ -107,7 +107,7 @@ describe('requests on the wire', () => {
     });
     expect(result.etag).toBe('"4"');
     await client.updateSection(7, 9, { heading: 'Pricing' }, { ifMatch: '"4"' });
-    await client.deleteSection(7, 9, { dryRun: true });
+    await client.deleteSection(7, 9, { ifMatch: 4 });
     for await (const _ of client.listSyncStatus({ inconsistent: true, limit: 5 })) break;
 
     const [sync, update, remove, list] = server.requests;
@@ -123,11 +123,8 @@ describe('requests on the wire', () => {
     expect(update).toMatchObject({ method: 'PATCH', url: '/svc/v2/posts/7/sections/9' });
     expect(update!.headers['if-match']).toBe('"4"');
     expect(JSON.parse(update!.body)).toEqual({ heading: 'Pricing' });
-    expect(remove).toMatchObject({
-      method: 'DELETE',
-      url: '/svc/v2/posts/7/sections/9?dryRun=true',
-      body: '',
-    });
+    expect(remove).toMatchObject({ method: 'DELETE', url: '/svc/v2/posts/7/sections/9', body: '' });
+    expect(remove!.headers['if-match']).toBe('"4"');
     expect(remove!.headers['content-type']).toBeUndefined();
     expect(list!.url).toBe('/svc/v2/sync-status?inconsistent=true&limit=5');
   });

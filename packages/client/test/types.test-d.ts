@@ -74,6 +74,8 @@ describe('wrong arguments do not compile', () => {
     void client.getSections('7');
     // @ts-expect-error a section id is required
     void client.deleteSection(7);
+    // @ts-expect-error the delete route has no dry run: it would delete
+    void client.deleteSection(7, 1, { dryRun: true });
   });
 
   test('request fields follow the schemas', () => {

@@ -1,4 +1,4 @@
-import type { CallOptions, DryRunWriteOptions } from '../options.js';
+import type { CallOptions, DryRunWriteOptions, WriteOptions } from '../options.js';
 import type { Transport } from '../transport/transport.js';
 import type {
   CreateSectionRequest,
@@ -86,7 +86,7 @@ export function sectionMethods(transport: Transport) {
     },
 
     /**
-     * Deletes a section; the later ones move up.
+     * Deletes a section; the later ones move up. (No dry run: the route has none.)
      *
      * @example
      * ```ts
@@ -96,13 +96,12 @@ export function sectionMethods(transport: Transport) {
     async deleteSection(
       postId: number,
       sectionId: number,
-      options: DryRunWriteOptions = {},
+      options: WriteOptions = {},
     ): Promise<Written<WriteResult>> {
       const response = await transport.request<WriteResult>(
         {
           method: 'DELETE',
           path: `${postPath(postId)}/sections/${segment(sectionId)}`,
-          query: { dryRun: options.dryRun },
           ifMatch: options.ifMatch,
         },
         options,
