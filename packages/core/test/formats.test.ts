@@ -154,9 +154,9 @@ describe('parse edge cases outside the shared corpus', () => {
     expect(parse(JSON.stringify([{ heading: 'A', description }]))[0]?.description).toBe(
       description,
     );
-    expect(parseError(JSON.stringify([{ heading: 'A', description: `${description}d` }])).code).toBe(
-      'description_too_long',
-    );
+    expect(
+      parseError(JSON.stringify([{ heading: 'A', description: `${description}d` }])).code,
+    ).toBe('description_too_long');
     expect(parseError(JSON.stringify([{ heading: 'A', status: 's'.repeat(101) }])).code).toBe(
       'status_too_long',
     );
