@@ -1,0 +1,132 @@
+import { backends, type TestDatabase } from '@section-sync/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../src/postgres/index.js';
+
+// section_sync.rollback(post, entry): restores a logged "before" as a new, logged sync.
+
+interface Row {
+  id: number;
+  order: number;
+  heading: string;
+  status: string;
+  draft_body: string | null;
+}
+
+async function rows(db: Db, postId: number): Promise<Row[]> {
+  const { rows } = await db.query<Row>(
+    `SELECT id, section_order AS "order", section_heading AS heading, status, draft_body
+     FROM post_section WHERE post_id = $1 ORDER BY section_order`,
+    [postId],
+  );
+  return rows;
+}
+
+async function lastEntry(db: Db, postId: number) {
+  const { rows } = await db.query<{
+    id: number;
+    direction: string;
+    rollback_of: number | null;
+    changes: Record<string, number>;
+  }>(
+    'SELECT id, direction, rollback_of, changes FROM section_sync_log WHERE post_id = $1 ORDER BY id DESC LIMIT 1',
+    [postId],
+  );
+  return rows[0]!;
+}
+
+async function rollback(db: Db, postId: number, entryId: number) {
+  const { rows } = await db.query<{ r: { changes: Record<string, number>; logId: number } }>(
+    'SELECT section_sync.rollback($1, $2) AS r',
+    [postId, entryId],
+  );
+  return rows[0]!.r;
+}
+
+async function master(db: Db, postId: number): Promise<string | null> {
+  const { rows } = await db.query<{ m: string | null }>(
+    'SELECT section_headings AS m FROM post_development WHERE post_id = $1',
+    [postId],
+  );
+  return rows[0]!.m;
+}
+
+describe.each(backends)('rollback on $name', (backend) => {
+  let t: TestDatabase;
+  let db: Db;
+  beforeAll(async () => {
+    t = await backend.open();
+    db = t.db;
+    await db.exec('ALTER TABLE post_section ADD COLUMN draft_body text');
+  });
+  afterAll(() => t?.close());
+
+  async function setup(postId: number, headings: string[]): Promise<Row[]> {
+    await db.query('INSERT INTO post_development (post_id, section_headings) VALUES ($1, $2)', [
+      postId,
+      JSON.stringify(headings),
+    ]);
+    await db.query(
+      `UPDATE post_section SET draft_body = 'drafted ' || section_heading WHERE post_id = $1`,
+      [postId],
+    );
+    return rows(db, postId);
+  }
+
+  it('restores a section deleted by plain SQL with its id and host column', async () => {
+    const before = await setup(1, ['A', 'B', 'C']);
+    await db.query(`DELETE FROM post_section WHERE post_id = 1 AND section_heading = 'B'`);
+    const deletion = await lastEntry(db, 1);
+    expect(deletion.direction).toBe('to_development');
+
+    const result = await rollback(db, 1, deletion.id);
+    expect(await rows(db, 1)).toEqual(before);
+    expect(result.changes).toMatchObject({ created: 1, deleted: 0, moved: 1 });
+    const entry = await lastEntry(db, 1);
+    expect(entry).toMatchObject({
+      id: result.logId,
+      direction: 'rollback',
+      rollback_of: deletion.id,
+    });
+    const restored = await rows(db, 1);
+    expect(JSON.parse((await master(db, 1))!).map((s: { id: number }) => s.id)).toEqual(
+      restored.map((r) => r.id),
+    );
+  });
+
+  it('undoes a master write: renamed back, deleted rows return, created rows go', async () => {
+    const before = await setup(2, ['Intro', 'Main', 'End']);
+    await db.query(
+      `UPDATE post_development SET section_headings = '["Main","Intro v2","New"]' WHERE post_id = 2`,
+    );
+    const write = await lastEntry(db, 2);
+    expect(write.direction).toBe('to_sections');
+    await rollback(db, 2, write.id);
+    expect(await rows(db, 2)).toEqual(before);
+  });
+
+  it('restores status and order changed by a later statement, and can itself be rolled back', async () => {
+    const before = await setup(3, ['A', 'B']);
+    await db.query(
+      `UPDATE post_section SET status = 'done', section_order = 1 WHERE post_id = 3 AND section_heading = 'B'`,
+    );
+    const edit = await lastEntry(db, 3);
+    const changed = await rows(db, 3);
+    expect(changed.map((r) => [r.heading, r.status])).toEqual([
+      ['B', 'done'],
+      ['A', 'draft'],
+    ]);
+    const undo = await rollback(db, 3, edit.id);
+    expect(await rows(db, 3)).toEqual(before);
+    await rollback(db, 3, undo.logId);
+    expect(await rows(db, 3)).toEqual(changed);
+  });
+
+  it('answers SS404 for an unknown entry or post and SS400 for an entry of another post', async () => {
+    await setup(4, ['A']);
+    await setup(5, ['B']);
+    const other = await lastEntry(db, 5);
+    await expect(rollback(db, 4, 99999999)).rejects.toMatchObject({ code: 'SS404' });
+    await expect(rollback(db, 99999999, other.id)).rejects.toMatchObject({ code: 'SS404' });
+    await expect(rollback(db, 4, other.id)).rejects.toMatchObject({ code: 'SS400' });
+  });
+});
