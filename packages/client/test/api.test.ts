@@ -103,7 +103,8 @@ describe.skipIf(!plugin).each(backends)('every method against the plugin on $nam
     );
     const headings = await client.getSectionHeadings(2);
     expect(headings.postId).toBe(2);
-    expect(headings.sectionHeadings).toEqual(expect.any(String));
+    expect(headings.sectionHeadings).toBe('# Alpha\n# Beta');
+    expect(headings.format).toBe('markdown');
     expect(headings.items?.map((item) => item.heading)).toEqual(['Alpha', 'Beta']);
   });
 
