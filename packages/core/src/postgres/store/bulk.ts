@@ -3,7 +3,7 @@ import type { BulkSyncResponse, SyncDirection } from '../../schemas/index.js';
 import type { ChangeCounts } from '../../types.js';
 import type { BulkSyncOptions, BulkSyncOutcome } from '../store-types.js';
 import { toStoreError } from './errors.js';
-import { inTransaction, type StoreContext, writeSettings } from './transaction.js';
+import { inOneStatement, type StoreContext, writeSettings } from './transaction.js';
 
 type BulkSyncItem = BulkSyncResponse['results'][number];
 
@@ -38,7 +38,7 @@ async function allPostIds(context: StoreContext): Promise<number[]> {
 
 /**
  * Syncs many posts (the given ids, or every post) in batches of `batchSize` (default 100): each
- * batch is one transaction that locks its posts in post id order, and syncs each post in its own
+ * batch is one statement (so one transaction) that locks its posts in post id order, and syncs each post in its own
  * subtransaction, so one unparsable master fails that post only. `onProgress(done, total)` runs
  * after each batch. A dry run rolls every batch back.
  *
@@ -60,7 +60,7 @@ export async function bulkSync(
   const results: BulkSyncItem[] = [];
   for (let start = 0; start < postIds.length; start += batchSize) {
     const batch = postIds.slice(start, start + batchSize);
-    const items = await inTransaction(context, batch[0]!, dryRun, async (tx) => {
+    const items = await inOneStatement(context, batch[0]!, dryRun, async (tx) => {
       const { rows } = await tx.query<{ results: SqlBulkItem[] }>(
         'SELECT section_sync.store_bulk_sync($1::jsonb, $2, $3::jsonb) AS results',
         [JSON.stringify(batch), direction, settings],

@@ -41,34 +41,61 @@ export function writeSettings(context: StoreContext, origin?: SyncOrigin): strin
 }
 
 /**
- * Runs `fn` in one transaction: again (whole) after a deadlock or serialization failure, up to
- * `maxRetries` times with a short jittered pause; rolled back at the end when `dryRun`, so a dry
- * run is exactly the write and changes nothing. Database errors become the store's errors.
- *
- * @example
- * const outcome = await inTransaction(context, postId, dryRun, (tx) => tx.query(...));
+ * Runs `attempt` again (whole) after a deadlock or serialization failure, up to `maxRetries`
+ * times with a short jittered pause. Database errors become the store's errors.
  */
-export async function inTransaction<T>(
+async function withRetries<T>(
   context: StoreContext,
   postId: number,
-  dryRun: boolean,
-  fn: (tx: Db) => Promise<T>,
+  attempt: () => Promise<T>,
 ): Promise<T> {
-  for (let attempt = 0; ; attempt++) {
+  for (let retry = 0; ; retry++) {
     try {
-      return await context.db.transaction(async (tx) => {
-        const result = await fn(tx);
-        if (dryRun) throw new DryRunRollback(result);
-        return result;
-      });
+      return await attempt();
     } catch (error) {
       if (error instanceof DryRunRollback) return error.result as T;
-      if (isRetryableTransactionError(error) && attempt < context.maxRetries) {
+      if (isRetryableTransactionError(error) && retry < context.maxRetries) {
         // Jitter so two transactions that deadlocked do not meet again at the same moment.
-        await sleep(5 * 2 ** attempt + Math.random() * 20);
+        await sleep(5 * 2 ** retry + Math.random() * 20);
         continue;
       }
       throw toStoreError(error, postId);
     }
   }
+}
+
+/**
+ * Runs `fn` in one transaction, retried after deadlocks and serialization failures; rolled back
+ * at the end when `dryRun`, so a dry run is exactly the write and changes nothing.
+ *
+ * @example
+ * const results = await inTransaction(context, postId, dryRun, (tx) => tx.query(...));
+ */
+export function inTransaction<T>(
+  context: StoreContext,
+  postId: number,
+  dryRun: boolean,
+  fn: (tx: Db) => Promise<T>,
+): Promise<T> {
+  return withRetries(context, postId, () =>
+    context.db.transaction(async (tx) => {
+      const result = await fn(tx);
+      if (dryRun) throw new DryRunRollback(result);
+      return result;
+    }),
+  );
+}
+
+/**
+ * Runs one statement that does a whole write: a statement is a transaction of its own, so no
+ * BEGIN / COMMIT round trips are needed unless it is a dry run (which must be rolled back).
+ */
+export function inOneStatement<T>(
+  context: StoreContext,
+  postId: number,
+  dryRun: boolean,
+  statement: (db: Db) => Promise<T>,
+): Promise<T> {
+  if (dryRun) return inTransaction(context, postId, true, statement);
+  return withRetries(context, postId, () => statement(context.db));
 }

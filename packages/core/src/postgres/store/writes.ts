@@ -8,7 +8,7 @@ import type {
 } from '../store-types.js';
 import { assertStorableText } from './errors.js';
 import { type SqlWriteOutcome, toWriteOutcome } from './post-reader.js';
-import { inTransaction, type StoreContext, writeSettings } from './transaction.js';
+import { inOneStatement, type StoreContext, writeSettings } from './transaction.js';
 
 /** The operations of `section_sync.store_write` and their arguments. */
 type WriteOperation =
@@ -21,9 +21,10 @@ type WriteOperation =
   | { op: 'rollback'; args: { entryId: number } };
 
 /**
- * One write in one transaction and one statement: settings, the per-post lock, the version
- * check, the write (the triggers keep the other side in sync) and the read-back all happen in
- * `section_sync.store_write`. A dry run is the same transaction, rolled back.
+ * One write in one statement, so one transaction and one round trip: settings, the per-post
+ * lock, the version check, the write (the triggers keep the other side in sync) and the
+ * read-back all happen in `section_sync.store_write`. A dry run is the same statement in a
+ * transaction that is rolled back.
  */
 export async function runWrite(
   context: StoreContext,
@@ -32,7 +33,7 @@ export async function runWrite(
   options: WriteOptions = {},
 ): Promise<SqlWriteOutcome> {
   const settings = writeSettings(context, options.origin);
-  return inTransaction(context, postId, options.dryRun === true, async (tx) => {
+  return inOneStatement(context, postId, options.dryRun === true, async (tx) => {
     const { rows } = await tx.query<{ outcome: SqlWriteOutcome }>(
       'SELECT section_sync.store_write($1::bigint, $2, $3::jsonb, $4::bigint, $5::jsonb) AS outcome',
       [
