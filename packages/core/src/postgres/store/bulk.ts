@@ -38,9 +38,9 @@ async function allPostIds(context: StoreContext): Promise<number[]> {
 
 /**
  * Syncs many posts (the given ids, or every post) in batches of `batchSize` (default 100): each
- * batch is one statement (so one transaction) that locks its posts in post id order, and syncs each post in its own
- * subtransaction, so one unparsable master fails that post only. `onProgress(done, total)` runs
- * after each batch. A dry run rolls every batch back.
+ * batch is one statement (so one transaction) that locks its posts in post id order and syncs
+ * each post in its own subtransaction, so one unparsable master fails that post only.
+ * `onProgress(done, total)` runs after each batch. A dry run rolls every batch back.
  *
  * @example
  * const { failed, results } = await bulkSync(context, { direction: 'to_sections', batchSize: 50 });
