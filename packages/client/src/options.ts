@@ -54,7 +54,7 @@ export interface RetryOptions {
 export interface CallOptions {
   /** Cancels the call, including a wait between retries; the call rejects with `signal.reason`. */
   signal?: AbortSignal | undefined;
-  /** Milliseconds one attempt may take, from sending to the last body byte. Overrides the client's. */
+  /** Milliseconds (> 0) one attempt may take, from sending to the last body byte. Overrides the client's. */
   timeout?: number | undefined;
   /** Extra request headers for this call (e.g. a per-user token). */
   headers?: Record<string, string> | undefined;
@@ -89,7 +89,7 @@ export interface ClientOptions {
   /** Headers sent with every call (e.g. `authorization`). */
   headers?: Record<string, string>;
   /**
-   * Milliseconds one attempt may take, from sending to the last body byte. Also used for
+   * Milliseconds (> 0) one attempt may take, from sending to the last body byte. Also used for
    * undici's `headersTimeout` and `bodyTimeout`, and (capped at 10 s) its connect timeout.
    * @default 30000
    */

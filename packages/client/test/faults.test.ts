@@ -30,30 +30,39 @@ describe('connection refused', () => {
 });
 
 describe('socket reset mid-response', () => {
-  test('a GET whose answer is cut is retried and succeeds on the next connection', async () => {
-    let attempts = 0;
-    const tcp = await startTcpServer((socket) => {
-      socket.once('data', () => {
-        attempts++;
-        if (attempts === 1) {
-          // Headers promise 500 bytes; send a few and reset the connection.
-          socket.write(
-            'HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 500\r\n\r\n{"postId":',
+  test.each([
+    ['reset (RST)', 'ECONNRESET'],
+    ['closed (FIN)', 'UND_ERR_SOCKET'],
+  ] as const)(
+    'a GET whose answer is cut by a %s connection is retried and succeeds',
+    async (_how, code) => {
+      let attempts = 0;
+      const tcp = await startTcpServer((socket) => {
+        socket.once('data', () => {
+          attempts++;
+          if (attempts <= 2) {
+            // Headers promise 500 bytes; send a few and cut the connection.
+            socket.write(
+              'HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 500\r\n\r\n{"postId":',
+            );
+            setTimeout(() => (code === 'ECONNRESET' ? socket.resetAndDestroy() : socket.end()), 20);
+            return;
+          }
+          const body = JSON.stringify({ postId: 1, version: 3, sections: [] });
+          socket.end(
+            `HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nconnection: close\r\ncontent-length: ${body.length}\r\n\r\n${body}`,
           );
-          setTimeout(() => socket.resetAndDestroy(), 20);
-          return;
-        }
-        const body = JSON.stringify({ postId: 1, version: 3, sections: [] });
-        socket.end(
-          `HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nconnection: close\r\ncontent-length: ${body.length}\r\n\r\n${body}`,
-        );
+        });
       });
-    });
-    server = tcp;
-    client = createClient({ baseUrl: tcp.url, retry: fastRetry });
-    await expect(client.getSections(1)).resolves.toEqual({ postId: 1, version: 3, sections: [] });
-    expect(attempts).toBe(2);
-  });
+      server = tcp;
+      client = createClient({ baseUrl: tcp.url, retry: fastRetry });
+      const error = await client.getSections(1, { retry: false }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ConnectionError);
+      expect(error).toMatchObject({ code, cause: { code } });
+      await expect(client.getSections(1)).resolves.toEqual({ postId: 1, version: 3, sections: [] });
+      expect(attempts).toBe(3);
+    },
+  );
 
   test('a POST whose answer is cut is not repeated: the write may have happened', async () => {
     let attempts = 0;

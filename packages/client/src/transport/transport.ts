@@ -104,7 +104,9 @@ export class Transport {
 
     for (let retry = 1; ; retry++) {
       // The first attempt gets its whole timeout; a retry only what is left of maxElapsed.
-      const attemptTimeout = retry === 1 ? timeout : Math.min(timeout, deadline - Date.now());
+      // (At least 1 ms: undici reads a 0 timeout as none.)
+      const attemptTimeout =
+        retry === 1 ? timeout : Math.max(1, Math.min(timeout, deadline - Date.now()));
       const answer = await this.#attempt(spec.method, path, headers, body, attemptTimeout, signal);
       if ('error' in answer) {
         const failure = answer;
