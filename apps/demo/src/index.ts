@@ -1,1 +1,7 @@
-export {};
+/**
+ * @section-sync/demo: the standalone server (`build`) with its web page, seeded sample posts and
+ * live updates; the `section-sync` ops CLI lives in `src/cli/`.
+ */
+export { API_PREFIX, type BuildOptions, build, WEB_ROOT } from './app.js';
+export { type DemoDatabase, type OpenDatabaseOptions, openDatabase } from './database.js';
+export { SAMPLE_POSTS, type SamplePost, seedSamplePosts } from './seed/index.js';

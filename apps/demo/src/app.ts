@@ -1,0 +1,99 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import { type Db, migrate } from '@section-sync/core/postgres';
+import sectionSync from '@section-sync/fastify';
+import { sectionSyncEvents } from '@section-sync/fastify/events';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { requireBearerToken } from './auth.js';
+import { openDatabase } from './database.js';
+import { demoRoutes } from './demo-routes.js';
+import { seedSamplePosts } from './seed/index.js';
+
+/** Where the bundled page lives (`npm run build` writes it), from `src/` and `dist/` alike. */
+export const WEB_ROOT = fileURLToPath(new URL('../dist/web/', import.meta.url));
+
+export const API_PREFIX = '/api/workflow';
+
+export interface BuildOptions {
+  /** PostgreSQL URL; embedded PGlite when absent. */
+  databaseUrl?: string;
+  /** PGlite data directory (ignored with `databaseUrl`); in memory when absent. */
+  dataDir?: string;
+  /** A database you own instead (tests): the app migrates it but does not close it. */
+  db?: Db;
+  /** Bearer token the API requires; no auth when absent. */
+  token?: string;
+  /** Fastify's logger option. @default false */
+  logger?: FastifyServerOptions['logger'];
+  /** Insert the sample posts into an empty database. @default true */
+  seed?: boolean;
+}
+
+/**
+ * The demo server: section-sync's API under `/api/workflow` (plus live events), the web page at
+ * `/`, Swagger UI at `/documentation`. Migrates (and seeds an empty database) before answering.
+ *
+ * @example
+ * const app = await build({ databaseUrl: process.env.DATABASE_URL });
+ * await app.listen({ port: 5000 });
+ */
+export async function build(options: BuildOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({ logger: options.logger ?? false });
+  const opened = options.db
+    ? { db: options.db, description: 'the given database', close: async () => {} }
+    : await openDatabase({
+        ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
+        ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+        onPoolError: (error) => app.log.warn({ err: error }, 'idle database connection lost'),
+      });
+  // Registered first so it runs after the plugins' own onClose hooks (the LISTEN, the routes).
+  app.addHook('onClose', async () => {
+    await opened.close();
+  });
+  try {
+    const { applied } = await migrate(opened.db);
+    const seeded = options.seed === false ? 0 : await seedSamplePosts(opened.db);
+    app.log.info({ database: opened.description, migrations: applied, seeded }, 'database ready');
+  } catch (error) {
+    await opened.close();
+    throw error;
+  }
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: {
+        title: 'section-sync demo',
+        description:
+          "Keeps a post's master outline (`post_development.section_headings`) and its section " +
+          'rows (`post_section`) equal, whoever writes.',
+        version: '0.1.0',
+      },
+      ...(options.token
+        ? {
+            components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+            security: [{ bearer: [] }],
+          }
+        : {}),
+    },
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/documentation' });
+
+  if (options.token) requireBearerToken(app, options.token);
+  await app.register(sectionSync, { db: opened.db, prefix: API_PREFIX });
+  await app.register(sectionSyncEvents, { db: opened.db, prefix: API_PREFIX });
+  await app.register(demoRoutes, { db: opened.db });
+
+  if (existsSync(WEB_ROOT)) {
+    await app.register(fastifyStatic, { root: WEB_ROOT, prefix: '/', index: 'index.html' });
+  } else {
+    app.get('/', { schema: { hide: true } }, async (_request, reply) =>
+      reply
+        .type('text/plain; charset=utf-8')
+        .send('The web page is not built yet: run `npm run build` (or `npm start` at the root).'),
+    );
+  }
+  return app;
+}

@@ -1,0 +1,55 @@
+import { PGlite } from '@electric-sql/pglite';
+import { type Db, fromPGlite, fromPg } from '@section-sync/core/postgres';
+import pg from 'pg';
+
+/** The demo's database and how to let go of it. */
+export interface DemoDatabase {
+  db: Db;
+  /** Says where the data lives, for the start-up log line (never the password). */
+  description: string;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  /** PostgreSQL URL; PGlite when absent. */
+  databaseUrl?: string;
+  /** PGlite data directory; in memory when absent. */
+  dataDir?: string;
+  /** Where pool errors go (idle connections dropped by the server). */
+  onPoolError?: (error: Error) => void;
+}
+
+function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'PostgreSQL';
+  }
+}
+
+/**
+ * PostgreSQL through a pg Pool when `databaseUrl` is given, otherwise embedded PGlite (Postgres
+ * in WebAssembly, no server needed), in memory or in `dataDir`.
+ *
+ * @example
+ * const { db, close } = await openDatabase({ databaseUrl: process.env.DATABASE_URL });
+ */
+export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<DemoDatabase> {
+  if (options.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
+    pool.on('error', (error) => options.onPoolError?.(error));
+    return {
+      db: fromPg(pool),
+      description: `PostgreSQL at ${redact(options.databaseUrl)}`,
+      close: () => pool.end(),
+    };
+  }
+  const pglite = options.dataDir ? await PGlite.create(options.dataDir) : await PGlite.create();
+  return {
+    db: fromPGlite(pglite),
+    description: options.dataDir ? `PGlite in ${options.dataDir}` : 'PGlite in memory',
+    close: () => pglite.close(),
+  };
+}

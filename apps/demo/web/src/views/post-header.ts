@@ -1,0 +1,118 @@
+import type { SyncDirection, SyncStatus } from '@section-sync/core';
+import { h, replaceChildren } from '../dom.js';
+import { consistencyLabel } from './labels.js';
+
+export interface PostHeaderProps {
+  postId: number;
+  title: string;
+  version: number;
+  status: SyncStatus | undefined;
+  onSync: (direction: SyncDirection) => void;
+}
+
+const DIFFERENCE_WORDS: Record<string, string> = {
+  heading: 'heading differs',
+  description: 'description differs',
+  status: 'status differs',
+  id: 'id differs',
+  missing_in_master: 'only in the sections',
+  missing_in_sections: 'only in the master',
+};
+
+/** Title, version, the consistency badge (with the differences), and one button per direction. */
+export function renderPostHeader(container: HTMLElement, props: PostHeaderProps): void {
+  const status = props.status;
+  const ok = status?.status === 'OK';
+  replaceChildren(
+    container,
+    h(
+      'div',
+      { class: 'post-head' },
+      h(
+        'div',
+        null,
+        h('p', { class: 'eyebrow' }, `Post ${props.postId} · version ${props.version}`),
+        h('h1', { class: 'post-title' }, props.title),
+      ),
+      h(
+        'div',
+        {
+          class: 'consistency',
+          id: 'consistency',
+          'data-status': status ? (ok ? 'ok' : 'bad') : 'unknown',
+          role: 'status',
+        },
+        h('span', { class: 'dot', 'aria-hidden': 'true' }),
+        status ? consistencyLabel(status.status) : 'Checking…',
+        status && !ok
+          ? h(
+              'span',
+              { class: 'muted' },
+              ` · master ${status.masterCount}, rows ${status.sectionCount}`,
+            )
+          : null,
+      ),
+    ),
+    status && status.differences.length > 0
+      ? h(
+          'ul',
+          { class: 'differences' },
+          ...status.differences
+            .slice(0, 6)
+            .map((d) =>
+              h(
+                'li',
+                null,
+                h('strong', null, `#${d.order} `),
+                DIFFERENCE_WORDS[d.field] ?? d.field,
+                d.master !== null || d.section !== null
+                  ? h(
+                      'span',
+                      { class: 'muted' },
+                      ` — master: ${fmt(d.master)}, section: ${fmt(d.section)}`,
+                    )
+                  : null,
+              ),
+            ),
+        )
+      : null,
+    h(
+      'div',
+      { class: 'sync-bar', role: 'group', 'aria-label': 'Sync this post' },
+      h('span', { class: 'sync-label' }, 'Sync'),
+      h(
+        'button',
+        {
+          class: 'button',
+          'data-direction': 'to_sections',
+          onclick: () => props.onSync('to_sections'),
+        },
+        'Master → sections',
+      ),
+      h(
+        'button',
+        {
+          class: 'button',
+          'data-direction': 'to_development',
+          onclick: () => props.onSync('to_development'),
+        },
+        'Sections → master',
+      ),
+      h(
+        'button',
+        {
+          class: `button${ok ? '' : ' primary'}`,
+          'data-direction': 'both',
+          onclick: () => props.onSync('both'),
+        },
+        'Both ways',
+      ),
+    ),
+  );
+}
+
+function fmt(value: string | number | null): string {
+  if (value === null) return '—';
+  const text = String(value);
+  return `“${text.length > 40 ? `${text.slice(0, 40)}…` : text}”`;
+}
