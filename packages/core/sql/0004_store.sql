@@ -6,7 +6,8 @@
 -- Errors raised here (besides SS001 from parse and the triggers):
 --   SS404 post / section / log entry not found; DETAIL {"entity": "post" | "section" | "log_entry", ...}
 --   SS409 version conflict; DETAIL {"expected": n, "actual": n}
---   SS400 an operation that cannot apply (bad position, reorder that is not a permutation)
+--   SS400 an operation that cannot apply; DETAIL {"code": "invalid_position", position, max} or
+--         {"code": "invalid_reorder", duplicated?, missing?, foreign?} (arrays of section ids)
 
 -- ---- reading ------------------------------------------------------------------------------
 
@@ -153,11 +154,21 @@ CREATE OR REPLACE FUNCTION section_sync.store_section_item(
   p_heading text, p_description text, p_status text, p_order int
 ) RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
-  v_item jsonb := section_sync.parse(jsonb_build_array(jsonb_strip_nulls(jsonb_build_object(
-    'heading', coalesce(p_heading, 'x'),
-    'description', p_description,
-    'status', p_status)))::text) -> 0;
+  v_item jsonb;
+  v_message text;
+  v_detail text;
 BEGIN
+  BEGIN
+    v_item := section_sync.parse(jsonb_build_array(jsonb_strip_nulls(jsonb_build_object(
+      'heading', coalesce(p_heading, 'x'),
+      'description', p_description,
+      'status', p_status)))::text) -> 0;
+  EXCEPTION WHEN SQLSTATE 'SS001' THEN
+    -- The parser names the item of its one-item list; the caller wrote one section.
+    GET STACKED DIAGNOSTICS v_message = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
+    RAISE EXCEPTION USING ERRCODE = 'SS001', DETAIL = v_detail,
+      MESSAGE = regexp_replace(v_message, '^Item 1 \(index 0\)', 'The section');
+  END;
   IF p_heading IS NULL THEN
     RETURN v_item - 'heading';
   END IF;
@@ -167,6 +178,12 @@ BEGIN
   END IF;
   RETURN v_item;
 END $$;
+
+-- '3, 4' from the JSON array [3, 4], for messages.
+CREATE OR REPLACE FUNCTION section_sync.store_id_list(p_ids jsonb)
+RETURNS text LANGUAGE sql IMMUTABLE AS $$
+  SELECT string_agg(e, ', ') FROM jsonb_array_elements_text(p_ids) e
+$$;
 
 CREATE OR REPLACE FUNCTION section_sync.store_raise_section_not_found(
   p_post_id bigint, p_section_id bigint
@@ -234,7 +251,9 @@ BEGIN
   IF v_position < 1 OR v_position > v_count + 1 THEN
     RAISE EXCEPTION USING ERRCODE = 'SS400',
       MESSAGE = format('Position %s is out of range: post %s has %s sections, so a new one goes at 1 to %s',
-                       v_position, p_post_id, v_count, v_count + 1);
+                       v_position, p_post_id, v_count, v_count + 1),
+      DETAIL = jsonb_build_object('code', 'invalid_position', 'position', v_position,
+                                  'max', v_count + 1)::text;
   END IF;
   v_item := section_sync.store_section_item(
     p_args->>'heading', p_args->>'description', p_args->>'status', v_position);
@@ -296,16 +315,16 @@ CREATE OR REPLACE FUNCTION section_sync.store_reorder_sections(p_post_id bigint,
 RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
   v_ids bigint[] := ARRAY(SELECT jsonb_array_elements_text(p_args->'sectionIds')::bigint);
-  v_duplicated text;
-  v_missing text;
-  v_foreign text;
+  v_duplicated jsonb;
+  v_missing jsonb;
+  v_foreign jsonb;
 BEGIN
-  SELECT string_agg(id::text, ', ' ORDER BY id) INTO v_duplicated
+  SELECT jsonb_agg(d.id ORDER BY d.id) INTO v_duplicated
   FROM (SELECT u.id FROM unnest(v_ids) AS u(id) GROUP BY u.id HAVING count(*) > 1) d;
-  SELECT string_agg(s.id::text, ', ' ORDER BY s.id) INTO v_missing
+  SELECT jsonb_agg(s.id ORDER BY s.id) INTO v_missing
   FROM {{schema}}.post_section s
   WHERE s.post_id = p_post_id AND s.id <> ALL (v_ids);
-  SELECT string_agg(DISTINCT u.id::text, ', ') INTO v_foreign
+  SELECT jsonb_agg(DISTINCT u.id) INTO v_foreign
   FROM unnest(v_ids) AS u(id)
   WHERE NOT EXISTS (
     SELECT 1 FROM {{schema}}.post_section s WHERE s.id = u.id AND s.post_id = p_post_id);
@@ -313,9 +332,11 @@ BEGIN
     RAISE EXCEPTION USING ERRCODE = 'SS400',
       MESSAGE = format('sectionIds must list every section of post %s exactly once: %s',
         p_post_id, concat_ws('; ',
-          'duplicated ' || v_duplicated,
-          'missing ' || v_missing,
-          'not sections of this post ' || v_foreign));
+          'duplicated ' || section_sync.store_id_list(v_duplicated),
+          'missing ' || section_sync.store_id_list(v_missing),
+          'not sections of this post ' || section_sync.store_id_list(v_foreign))),
+      DETAIL = jsonb_strip_nulls(jsonb_build_object('code', 'invalid_reorder',
+        'duplicated', v_duplicated, 'missing', v_missing, 'foreign', v_foreign))::text;
   END IF;
   UPDATE {{schema}}.post_section s
   SET section_order = u.position

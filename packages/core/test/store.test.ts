@@ -253,7 +253,11 @@ describe.each(backends)('store writes on $name', (backend) => {
       const before = await databaseSnapshot(t.db);
       await expect(
         store.createSection(postId, { heading: 'Far', position: 4 }),
-      ).rejects.toBeInstanceOf(InvalidOperationError);
+      ).rejects.toMatchObject({
+        name: 'InvalidOperationError',
+        code: 'invalid_position',
+        details: { position: 4, max: 3 },
+      });
       expect(await databaseSnapshot(t.db)).toEqual(before);
     });
 
@@ -264,6 +268,7 @@ describe.each(backends)('store writes on $name', (backend) => {
         name: 'SectionFormatError',
         code: 'heading_too_long',
         field: 'heading',
+        message: expect.stringMatching(/^The section: .*heading.* 5 characters/),
       });
       await expect(
         strict.createSection(postId, { heading: 'Ok', status: 'done' }),
@@ -380,12 +385,15 @@ describe.each(backends)('store writes on $name', (backend) => {
 
       const duplicated = await attempt([a!, a!, b!, c!]);
       expect(duplicated).toBeInstanceOf(InvalidOperationError);
+      expect(duplicated).toMatchObject({ code: 'invalid_reorder', details: { duplicated: [a] } });
       expect(duplicated!.message).toContain(`duplicated ${a}`);
       const missing = await attempt([c!, a!]);
       expect(missing!.message).toContain(`missing ${b}`);
+      expect(missing).toMatchObject({ details: { missing: [b] } });
       const foreign = await attempt([c!, b!, a!, theirs!]);
       expect(foreign).toBeInstanceOf(InvalidOperationError);
       expect(foreign!.message).toContain(`not sections of this post ${theirs}`);
+      expect(foreign).toMatchObject({ details: { foreign: [theirs] } });
       expect(await databaseSnapshot(t.db)).toEqual(before);
     });
   });

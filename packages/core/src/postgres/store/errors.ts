@@ -66,8 +66,15 @@ export function toStoreError(error: unknown, postId: number): unknown {
       return new PostNotFoundError(optionalNumber(detail.postId) ?? postId);
     case 'SS409':
       return new VersionConflictError(postId, Number(detail.expected), Number(detail.actual));
-    case 'SS400':
-      return new InvalidOperationError('invalid_operation', message);
+    case 'SS400': {
+      // DETAIL {code, ...what the API shows as details}, when our SQL gives one.
+      const { code, ...details } = detail;
+      return new InvalidOperationError(
+        typeof code === 'string' ? code : 'invalid_operation',
+        message,
+        Object.keys(details).length > 0 ? { details } : {},
+      );
+    }
     case '22021': // invalid byte sequence: a NUL character in a text parameter
       return new SectionFormatError(
         'control_character',
