@@ -4,10 +4,10 @@ import { createStore } from '../src/postgres/index.js';
 import { createPost, sectionRows } from './store-fixtures.js';
 
 const postgres = backends.filter((b) => b.name === 'postgres');
-reportSkippedPostgres('store deadlock retry');
+reportSkippedPostgres('store concurrency and deadlock retry');
 
 // Needs two real connections: PostgreSQL only.
-describe.each(postgres)('store retries on $name', (backend) => {
+describe.each(postgres)('store under concurrency on $name', (backend) => {
   let t: TestDatabase;
   beforeAll(async () => {
     t = await backend.open();
@@ -66,5 +66,45 @@ describe.each(postgres)('store retries on $name', (backend) => {
     );
     expect(result).toMatchObject({ status: 'rejected', reason: { code: '40P01' } });
     expect((await sectionRows(t.db, 2)).map((r) => r.section_heading)).toEqual(['Intro', 'Setup']);
+  });
+
+  it('concurrent creates on one post serialize: every section kept, orders 1..n, master equal', async () => {
+    await createPost(t.db, 3, '1. Intro');
+    const store = createStore(t.db);
+    const outcomes = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        store.createSection(3, { heading: `Concurrent ${i}`, position: 1 + (i % 2) }),
+      ),
+    );
+    const rows = await sectionRows(t.db, 3);
+    expect(rows).toHaveLength(21);
+    expect(rows.map((r) => r.section_order)).toEqual(rows.map((_, i) => i + 1));
+    expect(new Set(outcomes.map((o) => o.version)).size).toBe(20);
+    expect((await store.checkPost(3)).status).toBe('OK');
+  });
+
+  it('of writers holding the same version exactly one wins; the others change nothing', async () => {
+    await createPost(t.db, 4, '1. Intro\n2. Setup');
+    const store = createStore(t.db);
+    const { version, sections } = await store.getPost(4);
+    const results = await Promise.allSettled(
+      Array.from({ length: 10 }, (_, i) =>
+        store.updateSection(
+          4,
+          sections[0]!.id,
+          { heading: `Writer ${i}` },
+          { expectedVersion: version },
+        ),
+      ),
+    );
+    const won = results.filter((r) => r.status === 'fulfilled');
+    expect(won).toHaveLength(1);
+    for (const lost of results.filter((r) => r.status === 'rejected')) {
+      expect(lost.reason).toMatchObject({ name: 'VersionConflictError', expected: version });
+    }
+    const after = await store.getPost(4);
+    expect(after.version).toBe(version + 1);
+    const winner = (won[0] as PromiseFulfilledResult<{ sections: { heading: string }[] }>).value;
+    expect(after.sections[0]!.heading).toBe(winner.sections[0]!.heading);
   });
 });
