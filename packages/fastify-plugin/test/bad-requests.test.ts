@@ -88,6 +88,12 @@ const badRequests: BadRequest[] = [
     code: 'invalid_request',
   },
   {
+    name: 'hexadecimal post id',
+    request: () => ({ method: 'GET', url: `${PREFIX}/posts/0x7/sections` }),
+    status: 400,
+    code: 'invalid_request',
+  },
+  {
     name: 'NUL byte in the post id',
     request: () => ({ method: 'GET', url: `${PREFIX}/posts/7%00/sections` }),
     status: 400,
@@ -439,6 +445,12 @@ const badRequests: BadRequest[] = [
   {
     name: 'sync status with a NUL in the query',
     request: () => ({ method: 'GET', url: `${PREFIX}/sync-status?status=OK%00` }),
+    status: 400,
+    code: 'invalid_request',
+  },
+  {
+    name: 'sync status with a non-boolean filter',
+    request: () => ({ method: 'GET', url: `${PREFIX}/sync-status?inconsistent=yes` }),
     status: 400,
     code: 'invalid_request',
   },

@@ -3,11 +3,13 @@ import { createStore, type SectionStore } from '@section-sync/core/postgres';
 import { backends, openPostgres, postgresUrl, reportSkippedPostgres } from '@section-sync/testing';
 import Fastify from 'fastify';
 import pg from 'pg';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import sectionSync from '../src/index.js';
 import { masterOf, openApp, PREFIX, seedPost } from './helpers.js';
 
 reportSkippedPostgres('fastify plugin host integration');
+// Each test opens its own database inside the test (a fresh PGlite is seconds on a busy machine).
+vi.setConfig({ testTimeout: 120_000 });
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {

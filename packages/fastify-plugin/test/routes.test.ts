@@ -237,13 +237,23 @@ describe.each(backends)('every route on $name', (backend) => {
     expect(ok.json()).toMatchObject({ postId: id, status: 'OK', masterCount: 2, sectionCount: 2 });
     expect(ok.headers.etag).toBe(`"${ok.json().version}"`);
 
-    const empty = nextPost();
-    await seedPost(h.app, h.db, empty, null);
-    const none = await h.app.inject({ method: 'GET', url: url(`/posts/${empty}/sync-status`) });
-    expect(none.json().status).toBe('No master data');
+    // A master cleared behind the API's back: an empty master syncs nothing, the rows stay.
+    const cleared = nextPost();
+    await seedPost(h.app, h.db, cleared, masterOf('A', 'B'));
+    await h.db.query('UPDATE post_development SET section_headings = NULL WHERE post_id = $1', [
+      cleared,
+    ]);
+    const none = await h.app.inject({ method: 'GET', url: url(`/posts/${cleared}/sync-status`) });
+    expect(none.json()).toMatchObject({
+      status: 'No master data',
+      masterCount: 0,
+      sectionCount: 2,
+    });
   });
 
   it('GET /sync-status pages through every post and filters', async () => {
+    for (const heading of ['P1', 'P2', 'P3'])
+      await seedPost(h.app, h.db, nextPost(), masterOf(heading));
     const first = await h.app.inject({ method: 'GET', url: url('/sync-status?limit=2') });
     expect(first.statusCode).toBe(200);
     const page = first.json();

@@ -1,8 +1,8 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { installErrorHandlers } from '../error-handler.js';
 import type { RouteOptions } from '../options.js';
+import { validatorCompiler } from '../validator.js';
 import { sectionHeadingsRoutes } from './section-headings.js';
 import { sectionRoutes } from './sections.js';
 import { syncRoutes } from './sync.js';
@@ -16,9 +16,9 @@ import { syncStatusRoutes } from './sync-status.js';
 export const routes: FastifyPluginAsync<RouteOptions> = async (instance, options) => {
   const scope = instance.withTypeProvider<TypeBoxTypeProvider>();
 
-  // TypeBox's validator: bodies are checked as sent (no coercion of "1" to 1, unknown fields
-  // rejected rather than silently removed), params and query strings are converted.
-  scope.setValidatorCompiler(TypeBoxValidatorCompiler);
+  // Not the host's Ajv: bodies are checked as sent (no coercion of "1" to 1, unknown fields
+  // rejected rather than silently removed), params and query strings convert strictly.
+  scope.setValidatorCompiler(validatorCompiler);
 
   // JSON only: any other media type is 415. An empty body counts as no body, so optional-body
   // routes accept it and the others answer missing_body.
