@@ -1,0 +1,126 @@
+import { parseArgs } from 'node:util';
+import type { SyncDirection } from '@section-sync/core';
+
+export const COMMANDS = ['migrate', 'check', 'repair', 'normalize', 'sync'] as const;
+export type CommandName = (typeof COMMANDS)[number];
+
+const DIRECTIONS: readonly SyncDirection[] = ['to_sections', 'to_development', 'both'];
+
+/** Options every command understands (the ones a command does not use are refused). */
+export interface CliOptions {
+  command: CommandName | undefined;
+  /** Positional arguments after the command (the post id of `sync`). */
+  args: string[];
+  databaseUrl: string | undefined;
+  pglite: string | undefined;
+  json: boolean;
+  quiet: boolean;
+  dryRun: boolean;
+  direction: SyncDirection | undefined;
+  batchSize: number;
+  help: boolean;
+  version: boolean;
+}
+
+/** A mistake in the command line: exit code 2 and the usage. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+const ALLOWED: Record<CommandName, string[]> = {
+  migrate: [],
+  check: [],
+  repair: ['dry-run', 'direction', 'batch-size'],
+  normalize: ['dry-run', 'batch-size'],
+  sync: ['dry-run', 'direction'],
+};
+
+/**
+ * Reads the command line with node:util `parseArgs`.
+ *
+ * @example
+ * parseCli(['repair', '--dry-run', '--batch-size', '500']);
+ */
+export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = {}): CliOptions {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (error) {
+    throw new UsageError((error as Error).message.replace(/\. To specify.*$/s, ''));
+  }
+  const { values, positionals } = parsed;
+  const [command, ...args] = positionals;
+  const help = values.help === true;
+  if (command !== undefined && !(COMMANDS as readonly string[]).includes(command)) {
+    throw new UsageError(`Unknown command "${command}". Commands: ${COMMANDS.join(', ')}`);
+  }
+  const name = command as CommandName | undefined;
+  if (name && !help) {
+    for (const option of ['dry-run', 'direction', 'batch-size'] as const) {
+      if (values[option] !== undefined && !ALLOWED[name].includes(option)) {
+        throw new UsageError(`"${name}" does not take --${option}`);
+      }
+    }
+    if (name === 'sync' && args.length !== 1) {
+      throw new UsageError('"sync" takes one post id: section-sync sync <postId> --direction both');
+    }
+    if (name !== 'sync' && args.length > 0) {
+      throw new UsageError(`"${name}" takes no arguments, got "${args.join(' ')}"`);
+    }
+  }
+  const direction = values.direction;
+  if (direction !== undefined && !(DIRECTIONS as readonly string[]).includes(direction)) {
+    throw new UsageError(`--direction must be one of ${DIRECTIONS.join(', ')}, got "${direction}"`);
+  }
+  const batchSize = values['batch-size'] === undefined ? 100 : Number(values['batch-size']);
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000) {
+    throw new UsageError(
+      `--batch-size must be a whole number from 1 to 10000, got "${values['batch-size']}"`,
+    );
+  }
+  if (values['database-url'] !== undefined && values.pglite !== undefined) {
+    throw new UsageError('Give --database-url or --pglite, not both');
+  }
+  return {
+    command: name,
+    args,
+    databaseUrl:
+      values['database-url'] ?? (values.pglite === undefined ? env.DATABASE_URL : undefined),
+    pglite: values.pglite,
+    json: values.json === true,
+    quiet: values.quiet === true,
+    dryRun: values['dry-run'] === true,
+    direction: direction as SyncDirection | undefined,
+    batchSize,
+    help,
+    version: values.version === true,
+  };
+}
+
+function parse(argv: readonly string[]) {
+  return parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    strict: true,
+    options: {
+      'database-url': { type: 'string' },
+      pglite: { type: 'string' },
+      json: { type: 'boolean' },
+      quiet: { type: 'boolean', short: 'q' },
+      'dry-run': { type: 'boolean', short: 'n' },
+      direction: { type: 'string', short: 'd' },
+      'batch-size': { type: 'string', short: 'b' },
+      help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean', short: 'v' },
+    },
+  });
+}
+
+/** Parses a post id argument. */
+export function parsePostId(text: string): number {
+  const id = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(id) || id < 1) {
+    throw new UsageError(`The post id must be a positive whole number, got "${text}"`);
+  }
+  return id;
+}
