@@ -17,13 +17,21 @@ CREATE OR REPLACE FUNCTION section_sync.trimmable() RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 RETURN E' \t\n\r\x0b\f';
 
--- The step-3 matching key: runs of ASCII white space collapsed to one space, trimmed, A-Z
--- folded to a-z (other letters compare as written, so every locale computes the same key).
+-- Runs of spaces collapsed to one; the regex runs only when there is such a run. Not STRICT
+-- (NULL gives NULL anyway) so that it and heading_key are inlined into the plan's query.
+CREATE OR REPLACE FUNCTION section_sync.collapse_spaces(p_text text) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN CASE WHEN strpos(p_text, '  ') = 0 THEN p_text
+  ELSE regexp_replace(p_text, ' {2,}', ' ', 'g') END;
+
+-- The step-3 matching key: runs of ASCII white space (space, tab, \n, \r, \v, \f) collapsed to
+-- one space, trimmed, A-Z folded to a-z (other letters compare as written, so every locale
+-- computes the same key). translate() does the character work; a regex only for real runs.
 -- Example: section_sync.heading_key(E'  The\t INTRO ') = 'the intro'
 CREATE OR REPLACE FUNCTION section_sync.heading_key(p_heading text) RETURNS text
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
 RETURN translate(
-  btrim(regexp_replace(p_heading, '[ \t\n\r\v\f]+', ' ', 'g'), ' '),
+  btrim(section_sync.collapse_spaces(translate(p_heading, E'\t\n\r\x0b\f', '     ')), ' '),
   'ABCDEFGHIJKLMNOPQRSTUVWXYZ',
   'abcdefghijklmnopqrstuvwxyz'
 );
@@ -474,138 +482,167 @@ END $$;
 
 -- plan(existing, desired): the identity-preserving sync plan, exactly as TypeScript `plan`:
 -- {"operations": [...canonical order...], "changes": {created, updated, moved, deleted,
--- unchanged}}. Five matching steps, each among what is still unmatched, each one join:
--- 1 id; 2 identical heading, k-th to k-th; 3 heading_key, k-th to k-th; 4 leftovers in order;
--- 5 creates and deletes. `existing` is taken in section order (stable), desired item k goes to
--- order k.
+-- unchanged}}. Five matching steps, each among what is still unmatched: 1 id; 2 identical
+-- heading, k-th to k-th; 3 heading_key, k-th to k-th; 4 leftovers in order; 5 creates and
+-- deletes. `existing` is taken in section order (stable), desired item k goes to order k.
+--
+-- Both sides go into one relation of small rows (side 0 desired, side 1 existing; position,
+-- index in the input, heading) and every step is a pair of windows over it: the k-th still
+-- unmatched row of each side with the same key share a (key, k) partition, and a partition
+-- holding both sides is a pair. No joins and no loops, only sorts, so the cost grows as
+-- n log n whatever the planner guesses about jsonb_array_elements; the documents themselves
+-- are fetched at the end by index (jsonb -> n is constant time).
 -- Example: SELECT section_sync.plan('[{"id":7,"order":1,"heading":"Intro","description":"","status":"draft"}]',
 --                                   '[{"order":1,"heading":"intro"}]');
 --   {"operations": [{"type": "update", "id": 7, "from": 1, "order": 1, "heading": "intro", ...}], ...}
 CREATE OR REPLACE FUNCTION section_sync.plan(p_existing jsonb, p_desired jsonb) RETURNS jsonb
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
-WITH ex AS (
-  SELECT
-    row_number() OVER (ORDER BY (x.value ->> 'order')::numeric, x.ordinality)::integer AS e,
-    x.value AS section,
-    nullif(x.value -> 'id', 'null') AS id,
-    x.value ->> 'heading' AS heading
-  FROM jsonb_array_elements(p_existing) WITH ORDINALITY AS x
-),
-des AS (
-  SELECT x.ordinality::integer AS d, x.value AS item, nullif(x.value -> 'id', 'null') AS id,
-    x.value ->> 'heading' AS heading
-  FROM jsonb_array_elements(p_desired) WITH ORDINALITY AS x
-),
--- Step 1: the first desired item (in desired order) carrying an existing id takes it; with
--- duplicate ids among existing, the last section holds the id (as a Map would).
-m1 AS (
-  SELECT DISTINCT ON (x.e) d.d, x.e
-  FROM des d
-  JOIN (SELECT DISTINCT ON (id) id, e FROM ex WHERE id IS NOT NULL ORDER BY id, e DESC) x
-    ON x.id = d.id
-  ORDER BY x.e, d.d
-),
-d1 AS (SELECT d.d, d.heading FROM des d WHERE NOT EXISTS (SELECT FROM m1 WHERE m1.d = d.d)),
-e1 AS (SELECT x.e, x.heading FROM ex x WHERE NOT EXISTS (SELECT FROM m1 WHERE m1.e = x.e)),
--- Step 2: identical headings, k-th occurrence to k-th occurrence.
-m2 AS (
-  SELECT a.d, b.e
-  FROM (SELECT d, heading, row_number() OVER (PARTITION BY heading ORDER BY d) AS k FROM d1) a
-  JOIN (SELECT e, heading, row_number() OVER (PARTITION BY heading ORDER BY e) AS k FROM e1) b
-    ON a.heading = b.heading AND a.k = b.k
-),
-d2 AS (
-  SELECT d.d, section_sync.heading_key(d.heading) AS key
-  FROM d1 d WHERE NOT EXISTS (SELECT FROM m2 WHERE m2.d = d.d)
-),
-e2 AS (
-  SELECT x.e, section_sync.heading_key(x.heading) AS key
-  FROM e1 x WHERE NOT EXISTS (SELECT FROM m2 WHERE m2.e = x.e)
-),
--- Step 3: the same on the normalised key.
-m3 AS (
-  SELECT a.d, b.e
-  FROM (SELECT d, key, row_number() OVER (PARTITION BY key ORDER BY d) AS k FROM d2) a
-  JOIN (SELECT e, key, row_number() OVER (PARTITION BY key ORDER BY e) AS k FROM e2) b
-    ON a.key = b.key AND a.k = b.k
-),
--- Step 4: the leftovers of both sides in order.
-m4 AS (
-  SELECT a.d, b.e
-  FROM (
-    SELECT d, row_number() OVER (ORDER BY d) AS k
-    FROM d2 d WHERE NOT EXISTS (SELECT FROM m3 WHERE m3.d = d.d)
-  ) a
-  JOIN (
-    SELECT e, row_number() OVER (ORDER BY e) AS k
-    FROM e2 x WHERE NOT EXISTS (SELECT FROM m3 WHERE m3.e = x.e)
-  ) b ON a.k = b.k
-),
-pairs AS (
-  SELECT d, e FROM m1 UNION ALL SELECT d, e FROM m2
-  UNION ALL SELECT d, e FROM m3 UNION ALL SELECT d, e FROM m4
-),
--- Step 5 and the operations: desired items by target order, then deletes by existing order.
-kept AS (
-  SELECT
-    d.d, d.item, x.section,
-    x.section IS NOT NULL AS matched,
-    coalesce(nullif(d.item -> 'description', 'null'),
-      CASE WHEN x.section IS NULL THEN '""'::jsonb ELSE x.section -> 'description' END) AS description,
-    coalesce(nullif(d.item -> 'status', 'null'),
-      CASE WHEN x.section IS NULL THEN '"draft"'::jsonb ELSE x.section -> 'status' END) AS status
-  FROM des d
-  LEFT JOIN pairs p ON p.d = d.d
-  LEFT JOIN ex x ON x.e = p.e
-),
-classified AS (
-  SELECT
-    k.*,
-    k.matched AND (k.section ->> 'order')::numeric <> k.d AS moved,
-    k.matched AND (
-      k.item -> 'heading' IS DISTINCT FROM k.section -> 'heading'
-      OR k.description IS DISTINCT FROM k.section -> 'description'
-      OR k.status IS DISTINCT FROM k.section -> 'status'
-    ) AS changed
-  FROM kept k
-),
-operations AS (
-  SELECT
-    0 AS part, c.d AS position,
-    CASE
-      WHEN NOT c.matched THEN jsonb_build_object(
-        'type', 'create', 'order', c.d, 'heading', c.item -> 'heading',
-        'description', c.description, 'status', c.status)
-      WHEN c.changed THEN jsonb_build_object(
-        'type', 'update', 'id', c.section -> 'id', 'from', c.section -> 'order', 'order', c.d,
-        'heading', c.item -> 'heading', 'description', c.description, 'status', c.status)
-      WHEN c.moved THEN jsonb_build_object(
-        'type', 'move', 'id', c.section -> 'id', 'from', c.section -> 'order', 'order', c.d)
-    END AS operation,
-    NOT c.matched AS created, c.changed AS updated, c.moved AS moved, false AS deleted,
-    c.matched AND NOT c.changed AND NOT c.moved AS unchanged
-  FROM classified c
-  UNION ALL
-  SELECT
-    1, x.e,
-    jsonb_build_object('type', 'delete', 'id', x.section -> 'id', 'from', x.section -> 'order'),
-    false, false, false, true, false
-  FROM ex x
-  WHERE NOT EXISTS (SELECT FROM pairs p WHERE p.e = x.e)
-)
-SELECT jsonb_build_object(
-  'operations', coalesce(
-    jsonb_agg(o.operation ORDER BY o.part, o.position) FILTER (WHERE o.operation IS NOT NULL),
-    '[]'::jsonb),
-  'changes', jsonb_build_object(
-    'created', count(*) FILTER (WHERE o.created),
-    'updated', count(*) FILTER (WHERE o.updated),
-    'moved', count(*) FILTER (WHERE o.moved),
-    'deleted', count(*) FILTER (WHERE o.deleted),
-    'unchanged', count(*) FILTER (WHERE o.unchanged)
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+-- The cost estimate of this query (jsonb_array_elements is guessed at 100 rows, and sorts
+-- follow) crosses jit_above_cost: JIT compiling it costs ~10 ms per call, far more than running
+-- it. PL/pgSQL keeps the plan across calls, where a SQL function would plan it every time.
+SET jit = off AS $$
+BEGIN
+  RETURN (WITH matched AS (
+    -- Step 4: the leftovers of both sides in order (renames, possibly moved). What stays without
+    -- a partner is step 5: desired items are created, existing sections deleted.
+    SELECT s4.side, s4.pos, s4.src,
+      coalesce(s4.partner, CASE WHEN s4.side = 0
+        THEN max(s4.pos) FILTER (WHERE s4.side = 1) OVER w4
+        ELSE max(s4.pos) FILTER (WHERE s4.side = 0) OVER w4 END) AS partner
+    FROM (
+      SELECT s3.*, row_number() OVER (PARTITION BY s3.partner IS NULL, s3.side ORDER BY s3.pos) AS k
+      FROM (
+        -- Step 3: the same on the normalised key (white space collapsed, trimmed, A-Z folded).
+        SELECT k3.side, k3.pos, k3.src,
+          coalesce(k3.partner, CASE WHEN k3.side = 0
+            THEN max(k3.pos) FILTER (WHERE k3.side = 1) OVER w3
+            ELSE max(k3.pos) FILTER (WHERE k3.side = 0) OVER w3 END) AS partner
+        FROM (
+          SELECT n3.*,
+            row_number() OVER (PARTITION BY n3.partner IS NULL, n3.key COLLATE "C", n3.side
+              ORDER BY n3.pos) AS k
+          FROM (
+            SELECT s2.*, CASE WHEN s2.partner IS NULL THEN section_sync.heading_key(s2.heading) END AS key
+            FROM (
+              -- Step 2: identical headings, k-th unmatched occurrence to k-th unmatched occurrence.
+              SELECT k2.side, k2.pos, k2.src, k2.heading,
+                coalesce(k2.partner, CASE WHEN k2.side = 0
+                  THEN max(k2.pos) FILTER (WHERE k2.side = 1) OVER w2
+                  ELSE max(k2.pos) FILTER (WHERE k2.side = 0) OVER w2 END) AS partner
+              FROM (
+                SELECT s1.*,
+                  row_number() OVER (PARTITION BY s1.partner IS NULL, s1.heading COLLATE "C", s1.side
+                    ORDER BY s1.pos) AS k
+                FROM (
+                  -- Step 1: the first desired item (in desired order) carrying an existing id takes
+                  -- it; with duplicate ids among existing, the last section holds it (as a Map).
+                  SELECT s0.side, s0.pos, s0.src, s0.heading,
+                    CASE
+                      WHEN s0.id IS NULL THEN NULL
+                      WHEN s0.side = 0 AND s0.pos = min(s0.pos) FILTER (WHERE s0.side = 0) OVER w1
+                        THEN max(s0.pos) FILTER (WHERE s0.side = 1) OVER w1
+                      WHEN s0.side = 1 AND s0.pos = max(s0.pos) FILTER (WHERE s0.side = 1) OVER w1
+                        THEN min(s0.pos) FILTER (WHERE s0.side = 0) OVER w1
+                    END AS partner
+                  FROM (
+                    -- Only numbers can be equal ids (TypeScript compares ids of existing sections,
+                    -- which are numbers, with Map lookups).
+                    SELECT 0 AS side, x.ordinality::integer AS pos, x.ordinality::integer AS src,
+                      CASE WHEN jsonb_typeof(x.value -> 'id') = 'number'
+                        THEN (x.value ->> 'id')::numeric END AS id,
+                      x.value ->> 'heading' AS heading
+                    FROM jsonb_array_elements(p_desired) WITH ORDINALITY AS x
+                    UNION ALL
+                    SELECT 1,
+                      row_number() OVER (ORDER BY (x.value ->> 'order')::numeric, x.ordinality)::integer,
+                      x.ordinality::integer,
+                      CASE WHEN jsonb_typeof(x.value -> 'id') = 'number'
+                        THEN (x.value ->> 'id')::numeric END,
+                      x.value ->> 'heading'
+                    FROM jsonb_array_elements(p_existing) WITH ORDINALITY AS x
+                  ) s0
+                  WINDOW w1 AS (PARTITION BY s0.id)
+                ) s1
+              ) k2
+              WINDOW w2 AS (PARTITION BY k2.partner IS NULL, k2.heading COLLATE "C", k2.k)
+            ) s2
+          ) n3
+        ) k3
+        WINDOW w3 AS (PARTITION BY k3.partner IS NULL, k3.key COLLATE "C", k3.k)
+      ) s3
+    ) s4
+    WINDOW w4 AS (PARTITION BY s4.partner IS NULL, s4.k)
+  ),
+  -- Each desired item (target order d) with the section it keeps, if any.
+  kept AS (
+    SELECT
+      g.d, g.item, g.section,
+      coalesce(nullif(g.item -> 'description', 'null'),
+        CASE WHEN g.section IS NULL THEN '""'::jsonb ELSE g.section -> 'description' END) AS description,
+      coalesce(nullif(g.item -> 'status', 'null'),
+        CASE WHEN g.section IS NULL THEN '"draft"'::jsonb ELSE g.section -> 'status' END) AS status
+    FROM (
+      SELECT p.d, p_desired -> (p.d - 1) AS item, p_existing -> (p.e_src - 1) AS section
+      FROM (
+        SELECT CASE WHEN m.side = 0 THEN m.pos ELSE m.partner END AS d,
+          max(m.src) FILTER (WHERE m.side = 1) AS e_src
+        FROM matched m
+        WHERE m.side = 0 OR m.partner IS NOT NULL
+        GROUP BY 1
+      ) p
+    ) g
+  ),
+  classified AS (
+    SELECT
+      k.*,
+      k.section IS NOT NULL AS matched,
+      k.section IS NOT NULL AND (k.section ->> 'order')::numeric <> k.d AS moved,
+      k.section IS NOT NULL AND (
+        k.item -> 'heading' IS DISTINCT FROM k.section -> 'heading'
+        OR k.description IS DISTINCT FROM k.section -> 'description'
+        OR k.status IS DISTINCT FROM k.section -> 'status'
+      ) AS changed
+    FROM kept k
+  ),
+  operations AS (
+    SELECT
+      0 AS part, c.d AS position,
+      CASE
+        WHEN NOT c.matched THEN jsonb_build_object(
+          'type', 'create', 'order', c.d, 'heading', c.item -> 'heading',
+          'description', c.description, 'status', c.status)
+        WHEN c.changed THEN jsonb_build_object(
+          'type', 'update', 'id', c.section -> 'id', 'from', c.section -> 'order', 'order', c.d,
+          'heading', c.item -> 'heading', 'description', c.description, 'status', c.status)
+        WHEN c.moved THEN jsonb_build_object(
+          'type', 'move', 'id', c.section -> 'id', 'from', c.section -> 'order', 'order', c.d)
+      END AS operation,
+      NOT c.matched AS created, c.changed AS updated, c.moved AS moved, false AS deleted,
+      c.matched AND NOT c.changed AND NOT c.moved AS unchanged
+    FROM classified c
+    UNION ALL
+    SELECT
+      1, m.pos, jsonb_build_object('type', 'delete', 'id', s.section -> 'id', 'from', s.section -> 'order'),
+      false, false, false, true, false
+    FROM matched m
+    CROSS JOIN LATERAL (SELECT p_existing -> (m.src - 1) AS section) s
+    WHERE m.side = 1 AND m.partner IS NULL
   )
-)
-FROM operations o
+  SELECT jsonb_build_object(
+    'operations', coalesce(
+      jsonb_agg(o.operation ORDER BY o.part, o.position) FILTER (WHERE o.operation IS NOT NULL),
+      '[]'::jsonb),
+    'changes', jsonb_build_object(
+      'created', count(*) FILTER (WHERE o.created),
+      'updated', count(*) FILTER (WHERE o.updated),
+      'moved', count(*) FILTER (WHERE o.moved),
+      'deleted', count(*) FILTER (WHERE o.deleted),
+      'unchanged', count(*) FILTER (WHERE o.unchanged)
+    )
+  )
+  FROM operations o
+  );
+END
 $$;
 
 -- One section of the canonical master, for callers that render rows without building jsonb:

@@ -1,0 +1,437 @@
+// Differential test: random master texts, existing rows + desired lists, and sections go to the
+// TypeScript core (the specification) and to its PL/pgSQL port (sql/0002_pure_functions.sql);
+// the results must be identical. Cases are generated in bulk and sent to SQL in batches, so
+// thousands of cases run in seconds. A failure prints the seed (SECTION_SYNC_SEED=<n> replays it)
+// and the differing cases.
+import { backends, type TestDatabase } from '@section-sync/testing';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SectionFormatError } from '../src/errors.js';
+import { parse } from '../src/formats/index.js';
+import { plan } from '../src/plan/index.js';
+import { type RenderableSection, render } from '../src/render/index.js';
+import type { DesiredSection, ExistingSection, SectionLimits } from '../src/types.js';
+import {
+  canonicalJson,
+  type ParseCase,
+  type PlanCase,
+  representable,
+  type SqlParseResult,
+  sqlParse,
+  sqlPlan,
+  sqlRender,
+  sqlRenderRows,
+} from './sql-batch.js';
+
+const PARSE_CASES = 1500;
+const PLAN_CASES = 600;
+const RENDER_CASES = 300;
+const BATCH = 300;
+
+const seed = Number(process.env.SECTION_SYNC_SEED ?? Math.floor(Math.random() * 2 ** 31));
+
+// ---- characters -------------------------------------------------------------------------------
+
+/** Characters that matter to the rules: white space, markers, JSON syntax, controls, Unicode. */
+const special = fc.constantFrom(
+  ' ',
+  '  ',
+  '\t',
+  '\v',
+  '\f',
+  '\r',
+  '-',
+  '*',
+  '•',
+  '#',
+  '.',
+  ')',
+  '(',
+  '[',
+  ']',
+  '{',
+  '}',
+  '"',
+  "'",
+  '\\',
+  '`',
+  '```',
+  ':',
+  ',',
+  '1',
+  '12',
+  '0',
+  'é',
+  'e\u0301',
+  'Ä',
+  'ß',
+  '中文',
+  '😀',
+  '\u00a0',
+  '\u3000',
+  '\u2028',
+  '\u200b',
+  '\u0001',
+  '\u0007',
+  '\u001f',
+  '\u007f',
+  '\u0085',
+  '\u009f',
+  '\ufeff',
+);
+const word = fc.constantFrom('Intro', 'intro', 'Setup', 'The Plan', 'A', 'b', 'Résumé', '2024');
+
+/** Any Unicode text but NUL (graphemes never hold a lone surrogate). */
+function anyText(maxLength?: number): fc.Arbitrary<string> {
+  return fc
+    .string({ unit: 'grapheme', ...(maxLength === undefined ? {} : { maxLength }) })
+    .map((s) => s.replaceAll('\u0000', ''));
+}
+
+/** Text a PostgreSQL `text` can hold: no NUL, no lone surrogate. */
+const textPiece = fc.oneof(
+  { weight: 4, arbitrary: word },
+  { weight: 4, arbitrary: special },
+  { weight: 1, arbitrary: anyText(4) },
+);
+const phrase = fc.array(textPiece, { maxLength: 6 }).map((parts) => parts.join(''));
+
+/** Strings for JSON values: may also hold NUL and lone surrogates (JSON.stringify escapes them). */
+const jsonString = fc.oneof(
+  { weight: 6, arbitrary: phrase },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(phrase, fc.constantFrom('\u0000', '\ud800', '\udfff', '\ud83d', '\n', '\r\n'), phrase)
+      .map(([a, b, c]) => a + b + c),
+  },
+  { weight: 1, arbitrary: fc.constantFrom('', '  ', ' x ', 'draft', 'done', '\t') },
+);
+
+// ---- master texts -----------------------------------------------------------------------------
+
+const marker = fc.constantFrom(
+  '',
+  '',
+  '',
+  '1.',
+  '12)',
+  '(3)',
+  '-',
+  '*',
+  '•',
+  '#',
+  '###',
+  '######',
+  '#######',
+  '1.5',
+  '()',
+  '(a)',
+  '-5',
+  '1',
+  '#x',
+);
+const afterMarker = fc.constantFrom(' ', '\t', '', '  ', '\v', ' \t');
+const line = fc
+  .tuple(
+    fc.constantFrom('', ' ', '\t', '  ', '\v'),
+    marker,
+    afterMarker,
+    phrase,
+    fc.constantFrom('', ' ', '\r', '\t'),
+  )
+  .map((parts) => parts.join(''));
+const linesText = fc
+  .tuple(
+    fc.array(fc.oneof(line, line, fc.constant('')), { maxLength: 10 }),
+    fc.constantFrom('\n', '\r\n'),
+  )
+  .map(([lines, eol]) => lines.join(eol));
+
+const jsonValue: fc.Arbitrary<unknown> = fc.oneof(
+  jsonString,
+  fc.constantFrom(1, 2, 1.5, -0, 0, 1e21, 9007199254740991, 9007199254740992, true, false, null),
+  fc.constant([]),
+  fc.constant({}),
+);
+const numberish = fc.oneof(
+  fc.integer({ min: -3, max: 6 }),
+  fc.constantFrom(0.5, -0, 2.5, 1e300, -1e300, 1e-7),
+);
+const objectItem = fc.record(
+  {
+    heading: fc.oneof({ weight: 5, arbitrary: jsonString }, { weight: 1, arbitrary: jsonValue }),
+    title: fc.oneof({ weight: 3, arbitrary: jsonString }, { weight: 1, arbitrary: jsonValue }),
+    description: fc.oneof(
+      { weight: 5, arbitrary: jsonString },
+      { weight: 1, arbitrary: jsonValue },
+    ),
+    status: fc.oneof({ weight: 5, arbitrary: jsonString }, { weight: 1, arbitrary: jsonValue }),
+    id: fc.oneof(
+      { weight: 5, arbitrary: fc.integer({ min: -5, max: 50 }) },
+      { weight: 1, arbitrary: jsonValue },
+    ),
+    order: fc.oneof({ weight: 6, arbitrary: numberish }, { weight: 1, arbitrary: jsonValue }),
+    other: jsonValue,
+  },
+  { requiredKeys: [] },
+);
+const item = fc.oneof(
+  { weight: 4, arbitrary: objectItem },
+  { weight: 3, arbitrary: jsonString },
+  { weight: 1, arbitrary: jsonValue },
+);
+/** Objects that all carry a numeric order, so sorting (stable) is exercised often. */
+const orderedItems = fc.array(
+  fc.record({ heading: phrase, order: numberish }, { requiredKeys: ['order'] }),
+  { maxLength: 8 },
+);
+const jsonRoot = fc.oneof(
+  { weight: 5, arbitrary: fc.array(item, { maxLength: 8 }) },
+  { weight: 3, arbitrary: orderedItems },
+  { weight: 1, arbitrary: fc.array(item, { maxLength: 6 }).map((sections) => ({ sections })) },
+  { weight: 1, arbitrary: jsonValue.map((sections) => ({ sections })) },
+);
+const jsonText = fc
+  .tuple(jsonRoot, fc.constantFrom(undefined, 2, '\t'))
+  .map(([root, indent]) => JSON.stringify(root, null, indent));
+
+/** A text with one character deleted, replaced or inserted: mostly invalid JSON. */
+const corrupted = (base: fc.Arbitrary<string>) =>
+  fc
+    .tuple(
+      base,
+      fc.nat(),
+      fc.constantFrom('', ',', '"', ']', '}', 'x', '\n', '\\', ' '),
+      fc.boolean(),
+    )
+    .map(([text, at, insert, remove]) => {
+      // By code points, so no surrogate pair is split.
+      const chars = Array.from(text);
+      const i = chars.length === 0 ? 0 : at % chars.length;
+      chars.splice(i, remove ? 1 : 0, insert);
+      return chars.join('');
+    });
+
+const fence = (content: fc.Arbitrary<string>) =>
+  fc
+    .tuple(
+      fc.constantFrom('```', '```json', '``` text ', '````', '```a`b', ' ```'),
+      content,
+      fc.constantFrom('\n```', '\n```\n', '\n  ```  ', '```', '\n````', '\n'),
+      fc.constantFrom('', '\n\n', '  '),
+    )
+    .map(([open, body, close, around]) => `${around}${open}\n${body}${close}${around}`);
+
+const masterText: fc.Arbitrary<string> = fc.oneof(
+  { weight: 6, arbitrary: linesText },
+  { weight: 6, arbitrary: jsonText },
+  { weight: 2, arbitrary: fence(fc.oneof(linesText, jsonText)) },
+  { weight: 2, arbitrary: linesText.map((t) => JSON.stringify(t)) },
+  { weight: 2, arbitrary: corrupted(jsonText) },
+  { weight: 1, arbitrary: corrupted(linesText.map((t) => JSON.stringify(t))) },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom('', '   ', '\n\t\n', '[]', '{}', '""', '"', '[', '```\n```'),
+  },
+);
+
+const limits: fc.Arbitrary<Partial<SectionLimits> | undefined> = fc.oneof(
+  { weight: 4, arbitrary: fc.constant(undefined) },
+  {
+    weight: 1,
+    arbitrary: fc.record(
+      {
+        maxSections: fc.integer({ min: 0, max: 6 }),
+        maxHeadingLength: fc.integer({ min: 1, max: 12 }),
+        maxDescriptionLength: fc.integer({ min: 0, max: 12 }),
+        maxStatusLength: fc.integer({ min: 0, max: 6 }),
+      },
+      { requiredKeys: [] },
+    ),
+  },
+);
+
+const parseCase: fc.Arbitrary<ParseCase> = fc
+  .tuple(masterText, limits)
+  .map(([input, l]) => (l === undefined ? { input } : { input, limits: l }));
+
+// ---- plan and render --------------------------------------------------------------------------
+
+// Near-duplicates exercise steps 2 and 3; arbitrary phrases the rest.
+const planHeading = fc.oneof(
+  {
+    weight: 6,
+    arbitrary: fc.constantFrom(
+      'Intro',
+      'intro',
+      'INTRO',
+      ' Intro ',
+      'In  tro',
+      'In\ttro',
+      'in tro',
+      'The  Plan',
+      'the plan',
+      'Ärger',
+      'ärger',
+      'Setup',
+      'Section 1',
+      '',
+      'A',
+      'B',
+      'C',
+    ),
+  },
+  { weight: 1, arbitrary: phrase },
+);
+const planText = fc.constantFrom('', 'one', 'two', 'Two ', 'x\ny');
+const planStatus = fc.constantFrom('draft', 'review', 'done', '', 'Done');
+
+const existingRows: fc.Arbitrary<ExistingSection[]> = fc
+  .uniqueArray(fc.integer({ min: 1, max: 60 }), { maxLength: 14 })
+  .chain((ids) =>
+    fc.tuple(
+      fc.constant(ids),
+      fc.array(fc.record({ heading: planHeading, description: planText, status: planStatus }), {
+        minLength: ids.length,
+        maxLength: ids.length,
+      }),
+      fc.constantFrom('in order', 'gaps', 'shuffled', 'duplicate orders'),
+      fc.array(fc.nat(), { minLength: ids.length, maxLength: ids.length }),
+    ),
+  )
+  .map(([ids, rows, layout, noise]) => {
+    // Orders 1..n, or with gaps, or repeated (rows written by hand in SQL).
+    const orders = ids.map((_, i) =>
+      layout === 'gaps'
+        ? i + 1 + (noise[i]! % 3) * i
+        : layout === 'duplicate orders'
+          ? 1 + (noise[i]! % 4)
+          : i + 1,
+    );
+    const sections = ids.map((id, i) => ({ id, order: orders[i]!, ...rows[i]! }));
+    if (layout !== 'shuffled') return sections;
+    // Rows may come in any order: plan takes them by order (stable).
+    return sections
+      .map((section, i) => [noise[i]! % 7, section] as const)
+      .sort(([a], [b]) => a - b)
+      .map(([, section]) => section);
+  });
+
+const desiredItems = (existing: readonly ExistingSection[]): fc.Arbitrary<DesiredSection[]> => {
+  const id = fc.oneof(
+    fc.integer({ min: 1, max: 70 }),
+    ...(existing.length > 0 ? [fc.constantFrom(...existing.map((s) => s.id))] : []),
+  );
+  const kept = existing.length > 0 ? [fc.constantFrom(...existing.map((s) => s.heading))] : [];
+  const heading = fc.oneof(planHeading, ...kept);
+  return fc
+    .array(
+      fc.record(
+        { heading, description: planText, status: planStatus, id },
+        { requiredKeys: ['heading'] },
+      ),
+      { maxLength: 14 },
+    )
+    .map((items) => items.map((entry, i) => ({ order: i + 1, ...entry })));
+};
+
+const planCase: fc.Arbitrary<
+  PlanCase & { existing: ExistingSection[]; desired: DesiredSection[] }
+> = existingRows.chain((existing) =>
+  desiredItems(existing).map((desired) => ({ existing, desired })),
+);
+
+const renderRows: fc.Arbitrary<RenderableSection[]> = fc.array(
+  fc.record({
+    id: fc.oneof(fc.integer({ min: 1, max: 2 ** 40 }), fc.constant(null)),
+    order: fc.integer({ min: 1, max: 600 }),
+    heading: fc.oneof(phrase, anyText()),
+    description: fc.oneof(phrase, fc.constant(''), fc.constant(null), planText),
+    status: fc.oneof(planStatus, fc.constant(null), phrase),
+  }),
+  { maxLength: 10 },
+);
+
+// ---- comparison -------------------------------------------------------------------------------
+
+/** The TypeScript result in the SQL result's terms. */
+function tsParse(input: ParseCase): SqlParseResult {
+  try {
+    return { items: parse(input.input, input.limits) as unknown as Record<string, unknown>[] };
+  } catch (error) {
+    if (!(error instanceof SectionFormatError)) throw error;
+    return { error: { code: error.code, message: error.message, ...error.position } };
+  }
+}
+
+/** Everything both sides must agree on: items, or the code and position (line only for JSON syntax). */
+function comparable(result: SqlParseResult): unknown {
+  if ('items' in result) return { items: result.items };
+  const { message: _message, ...error } = result.error;
+  if (error.code === 'invalid_json' || error.code === 'invalid_string_literal') {
+    return { error: { code: error.code, line: error.line } };
+  }
+  return { error };
+}
+
+function chunks<T>(list: readonly T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += BATCH) out.push(list.slice(i, i + BATCH));
+  return out;
+}
+
+async function inBatches<T, R>(list: readonly T[], run: (part: T[]) => Promise<R[]>): Promise<R[]> {
+  const out: R[] = [];
+  for (const part of chunks(list)) out.push(...(await run(part)));
+  return out;
+}
+
+function differences<T>(
+  cases: readonly T[],
+  ts: readonly unknown[],
+  sql: readonly unknown[],
+): { case: T; ts: unknown; sql: unknown }[] {
+  return cases.flatMap((c, i) =>
+    canonicalJson(ts[i]) === canonicalJson(sql[i]) ? [] : [{ case: c, ts: ts[i], sql: sql[i] }],
+  );
+}
+
+describe.each(backends)(
+  `TypeScript and SQL agree on random inputs on $name (seed ${seed})`,
+  (backend) => {
+    let t: TestDatabase;
+    beforeAll(async () => {
+      t = await backend.open();
+    });
+    afterAll(() => t?.close());
+
+    it(`parse: ${PARSE_CASES} random master texts in every format`, async () => {
+      const cases = fc
+        .sample(parseCase, { numRuns: PARSE_CASES, seed })
+        .filter((c) => representable(c.input));
+      expect(cases.length).toBe(PARSE_CASES);
+      const ts = cases.map((c) => comparable(tsParse(c)));
+      const sql = (await inBatches(cases, (part) => sqlParse(t.db, part))).map(comparable);
+      const kinds = new Set(ts.map((r) => canonicalJson(r).slice(0, 20)));
+      expect(kinds.size, 'the generator reaches both items and errors').toBeGreaterThan(5);
+      expect(differences(cases, ts, sql), `seed ${seed}`).toEqual([]);
+    });
+
+    it(`plan: ${PLAN_CASES} random existing rows and desired lists`, async () => {
+      const cases = fc.sample(planCase, { numRuns: PLAN_CASES, seed });
+      const ts = cases.map((c) => plan(c.existing, c.desired));
+      const sql = await inBatches(cases, (part) => sqlPlan(t.db, part));
+      expect(differences(cases, ts, sql), `seed ${seed}`).toEqual([]);
+    });
+
+    it(`render: ${RENDER_CASES} random section lists, from jsonb and from rows`, async () => {
+      const cases = fc.sample(renderRows, { numRuns: RENDER_CASES, seed });
+      const ts = cases.map((rows) => render(rows));
+      const fromJson = await inBatches(cases, (part) => sqlRender(t.db, part));
+      const fromRows = await inBatches(cases, (part) => sqlRenderRows(t.db, part));
+      expect(differences(cases, ts, fromJson), `seed ${seed}`).toEqual([]);
+      expect(differences(cases, ts, fromRows), `seed ${seed}`).toEqual([]);
+    });
+  },
+);
