@@ -23,16 +23,22 @@ interface AutocannonResult {
   non2xx: number;
   errors: number;
 }
-type Autocannon = (options: {
-  url: string;
+interface AutocannonRequest {
   method: string;
+  path: string;
   headers: Record<string, string>;
   body: string;
+}
+type Autocannon = (options: {
+  url: string;
   connections: number;
   duration: number;
+  requests: { setupRequest: (request: AutocannonRequest) => AutocannonRequest }[];
 }) => Promise<AutocannonResult>;
 
-const POST_ID = 1;
+// Requests go round-robin over several posts, as many users editing their own posts do; one
+// post would only measure its lock (writers of one post serialize by design).
+const POSTS = 16;
 const SIZES = [10, 100];
 
 function master(size: number): string {
@@ -58,9 +64,10 @@ const BARE_QUERY = `
   FROM post_development d WHERE d.post_id = $1`;
 
 /**
- * `POST /api/workflow/posts/:postId/sync-sections` (direction both, post already in sync)
- * against a bare Fastify route on the same server running one equivalent query, measured with
- * autocannon in one run. PostgreSQL when `DATABASE_URL` is set, else PGlite (one connection).
+ * `POST /api/workflow/posts/:postId/sync-sections` (direction both, posts already in sync)
+ * against, on the same server, a bare Fastify route running one equivalent query (the floor)
+ * and a bare route calling the same `store.sync` (what the plugin layer itself costs),
+ * measured with autocannon in one run. PostgreSQL when `DATABASE_URL` is set, else PGlite.
  *
  * @example
  * const rows = await runHttpBench({ quick: true });
@@ -71,55 +78,74 @@ export async function runHttpBench(options: SuiteOptions): Promise<HttpBenchResu
   const app = Fastify({ logger: false });
   try {
     await app.register(sectionSync, { db: t.db });
-    app.post<{ Params: { postId: string } }>('/bare/posts/:postId/sync', async (request) => {
+    app.post<{ Params: { postId: string } }>('/bare/query/:postId', async (request) => {
       const { rows } = await t.db.query(BARE_QUERY, [Number(request.params.postId)]);
       return { status: 'success', ...rows[0] };
     });
+    app.post<{ Params: { postId: string } }>('/bare/store/:postId', async (request) => {
+      const outcome = await app.sectionSync.store.sync(Number(request.params.postId), 'both');
+      return { status: 'success', ...outcome };
+    });
     await app.listen({ host: '127.0.0.1', port: 0 });
     const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-    await t.db.query('INSERT INTO post_development (post_id) VALUES ($1)', [POST_ID]);
+    for (let post = 1; post <= POSTS; post++) {
+      await t.db.query('INSERT INTO post_development (post_id) VALUES ($1)', [post]);
+    }
 
     const results: HttpBenchResult[] = [];
     for (const size of SIZES) {
-      const put = await app.inject({
-        method: 'PUT',
-        url: `/api/workflow/posts/${POST_ID}/section-headings`,
-        payload: { sectionHeadings: master(size) },
-      });
-      if (put.statusCode !== 200) throw new Error(`seeding failed: ${put.body}`);
+      for (let post = 1; post <= POSTS; post++) {
+        const put = await app.inject({
+          method: 'PUT',
+          url: `/api/workflow/posts/${post}/section-headings`,
+          payload: { sectionHeadings: master(size) },
+        });
+        if (put.statusCode !== 200) throw new Error(`seeding failed: ${put.body}`);
+      }
 
-      const run = async (url: string): Promise<AutocannonResult> => {
+      const run = async (path: (post: number) => string): Promise<AutocannonResult> => {
+        let next = 0;
         const request = {
-          url,
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ direction: 'both' }),
+          url: base,
           connections: t.backend === 'postgres' ? 16 : 4,
+          requests: [
+            {
+              setupRequest: (r: AutocannonRequest) => ({
+                ...r,
+                method: 'POST',
+                path: path((next++ % POSTS) + 1),
+                headers: { 'content-type': 'application/json' },
+                body: JSON.stringify({ direction: 'both' }),
+              }),
+            },
+          ],
         };
         await autocannon({ ...request, duration: 1 }); // warm-up: JIT, pool, plan caches
-        const result = await autocannon({ ...request, duration: options.quick ? 2 : 10 });
+        const result = await autocannon({ ...request, duration: options.quick ? 3 : 10 });
         if (result.non2xx > 0 || result.errors > 0) {
-          throw new Error(`${url}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
+          throw new Error(`${path(1)}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
         }
         return result;
       };
-      const bare = await run(`${base}/bare/posts/${POST_ID}/sync`);
-      const plugin = await run(`${base}/api/workflow/posts/${POST_ID}/sync-sections`);
+      const bare = await run((post) => `/bare/query/${post}`);
+      const store = await run((post) => `/bare/store/${post}`);
+      const plugin = await run((post) => `/api/workflow/posts/${post}/sync-sections`);
 
-      const row = (variant: string, r: AutocannonResult, baseline?: AutocannonResult) => ({
+      const row = (variant: string, r: AutocannonResult): HttpBenchResult => ({
         benchmark: 'sync (HTTP)',
         size,
-        variant,
+        variant: `${variant} (${t.backend})`,
         medianMs: r.latency.p50,
-        ratio: baseline ? r.latency.p50 / Math.max(baseline.latency.p50, 0.001) : 1,
+        ratio: r.latency.p50 / Math.max(bare.latency.p50, 0.001),
         requestsPerSecond: Math.round(r.requests.average),
         p99Ms: r.latency.p99,
-        throughputRatio: baseline ? r.requests.average / baseline.requests.average : 1,
+        throughputRatio: r.requests.average / bare.requests.average,
         database: t.backend,
       });
       results.push(
-        row(`bare route, one query (baseline, ${t.backend})`, bare),
-        row(`POST sync-sections (${t.backend})`, plugin, bare),
+        row('bare route, one query (baseline)', bare),
+        row('bare route calling store.sync', store),
+        row('POST sync-sections (plugin)', plugin),
       );
     }
     return results;
