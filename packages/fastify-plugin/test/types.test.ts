@@ -1,0 +1,22 @@
+import type { Db, SectionStore } from '@section-sync/core/postgres';
+import Fastify, { type FastifyPluginAsync } from 'fastify';
+import { describe, expectTypeOf, it } from 'vitest';
+import sectionSync, { type SectionSyncOptions, type SectionSyncService } from '../src/index.js';
+
+// Checked by `tsc -p packages/fastify-plugin/tsconfig.json` (the typecheck task).
+describe('public types', () => {
+  it('decorates FastifyInstance with the typed service', () => {
+    const app = Fastify();
+    expectTypeOf(app.sectionSync).toEqualTypeOf<SectionSyncService>();
+    expectTypeOf(app.sectionSync.store).toEqualTypeOf<SectionStore>();
+    expectTypeOf(app.sectionSync.db).toEqualTypeOf<Db | undefined>();
+  });
+
+  it('takes its options when registered', () => {
+    expectTypeOf(sectionSync).toMatchTypeOf<FastifyPluginAsync<SectionSyncOptions>>();
+    expectTypeOf<SectionSyncOptions['prefix']>().toEqualTypeOf<string | undefined>();
+    // @ts-expect-error prefix is a string
+    const wrong: SectionSyncOptions = { prefix: 1 };
+    void wrong;
+  });
+});
