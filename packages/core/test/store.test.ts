@@ -543,3 +543,19 @@ describe.each(backends)('store writes on $name', (backend) => {
     });
   });
 });
+
+describe.each(backends)('store without a database on $name', (backend) => {
+  it('passes DatabaseUnavailableError through, for reads and writes', async () => {
+    // By name: the test database's adapter is the built package's, with its own error classes.
+    const unavailable = { name: 'DatabaseUnavailableError', code: 'database_unavailable' };
+    const t = await backend.open();
+    const store = createStore(t.db);
+    await createPost(t.db, 1, '1. Intro');
+    await t.close();
+    await expect(store.getPost(1)).rejects.toMatchObject(unavailable);
+    await expect(store.writeMaster(1, '1. Other')).rejects.toMatchObject(unavailable);
+    await expect(store.createSection(1, { heading: 'x' }, { dryRun: true })).rejects.toMatchObject(
+      unavailable,
+    );
+  });
+});

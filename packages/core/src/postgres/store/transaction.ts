@@ -1,6 +1,6 @@
 import type { SyncOrigin } from '../../schemas/index.js';
 import type { SectionLimits } from '../../types.js';
-import { isRetryableTransactionError } from '../database-errors.js';
+import { isRetryableTransactionError, translateDatabaseError } from '../database-errors.js';
 import type { Db } from '../db.js';
 import { toStoreError } from './errors.js';
 
@@ -59,7 +59,8 @@ async function withRetries<T>(
         await sleep(5 * 2 ** retry + Math.random() * 20);
         continue;
       }
-      throw toStoreError(error, postId);
+      // Translated again: PGlite's own transaction() throws 'PGlite is closed' untranslated.
+      throw toStoreError(translateDatabaseError(error), postId);
     }
   }
 }
