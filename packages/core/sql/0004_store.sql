@@ -110,7 +110,7 @@ RETURNS jsonb LANGUAGE sql IMMUTABLE AS $$
         'moved', (a->'changes'->>'moved')::int + (b->'changes'->>'moved')::int,
         'deleted', (a->'changes'->>'deleted')::int + (b->'changes'->>'deleted')::int,
         'unchanged', least((a->'changes'->>'unchanged')::int, (b->'changes'->>'unchanged')::int)),
-      'logId', coalesce(b->'logId', a->'logId'))
+      'logId', coalesce(nullif(b->'logId', 'null'), a->'logId'))
   END
 $$;
 
