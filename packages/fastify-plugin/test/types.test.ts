@@ -1,15 +1,14 @@
 import type { Db, SectionStore } from '@section-sync/core/postgres';
-import Fastify, { type FastifyPluginAsync } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { describe, expectTypeOf, it } from 'vitest';
 import sectionSync, { type SectionSyncOptions, type SectionSyncService } from '../src/index.js';
 
 // Checked by `tsc -p packages/fastify-plugin/tsconfig.json` (the typecheck task).
 describe('public types', () => {
   it('decorates FastifyInstance with the typed service', () => {
-    const app = Fastify();
-    expectTypeOf(app.sectionSync).toEqualTypeOf<SectionSyncService>();
-    expectTypeOf(app.sectionSync.store).toEqualTypeOf<SectionStore>();
-    expectTypeOf(app.sectionSync.db).toEqualTypeOf<Db | undefined>();
+    expectTypeOf<FastifyInstance['sectionSync']>().toEqualTypeOf<SectionSyncService>();
+    expectTypeOf<SectionSyncService['store']>().toEqualTypeOf<SectionStore>();
+    expectTypeOf<SectionSyncService['db']>().toEqualTypeOf<Db | undefined>();
   });
 
   it('takes its options when registered', () => {
