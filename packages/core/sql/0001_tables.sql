@@ -87,3 +87,14 @@ CREATE TABLE IF NOT EXISTS {{schema}}.section_sync_log (
 );
 CREATE INDEX IF NOT EXISTS section_sync_log_post_id_id_idx
   ON {{schema}}.section_sync_log (post_id, id DESC);
+-- Snapshots are large (full rows, drafted content included): lz4 compresses them several times
+-- faster than the default pglz. Servers built without lz4 keep the default.
+DO $$
+BEGIN
+  ALTER TABLE {{schema}}.section_sync_log
+    ALTER COLUMN before SET COMPRESSION lz4,
+    ALTER COLUMN after SET COMPRESSION lz4,
+    ALTER COLUMN plan SET COMPRESSION lz4;
+EXCEPTION WHEN OTHERS THEN
+  NULL;
+END $$;

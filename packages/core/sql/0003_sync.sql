@@ -225,10 +225,11 @@ END $$;
 
 -- ---- rows -> master -------------------------------------------------------------------------
 
--- Re-renders the masters of the posts one statement (or call) touched, set-based for all of
--- them at once: lock the posts in post_id order (creating a missing post_development row for a
--- post that has rows), renumber each post's orders to 1..n, render, write the masters that
--- differ, log one entry per post that changed, bump versions. Returns {postId: {changes, logId}}.
+-- Re-renders the masters of the posts one statement (or call) touched, for all of them at
+-- once: lock the posts in post_id order (creating a missing post_development row for a post that
+-- has rows), then ONE statement that reads the touched posts' rows once, renumbers them to 1..n,
+-- renders, writes the masters that differ, and logs one entry per post that changed (before and
+-- after snapshots, the operations by id, the counts). Returns {postId: {changes, logId}}.
 --
 -- Orders: rows in p_claimers (inserted, or whose order or post the statement changed) take the
 -- position they were written at (clamped to 1..n; claimers at the same order keep (order, id)
@@ -236,23 +237,22 @@ END $$;
 -- remaining positions. So a direct delete closes its gap, an insert at an occupied order goes
 -- there and shifts the rest down, and a row moved from 1 to 3 ends up third.
 --
--- p_before_rows: the rows as they were before the write, for the log; NULL means "the current
--- rows of each post with p_new_ids replaced by p_old_rows" (what a statement trigger knows).
+-- The rows before the write (for the log and the counts) are the current rows minus p_new_ids
+-- plus p_old_rows (full rows as jsonb): what a statement trigger knows from its transition
+-- tables. A caller that changed the rows itself (rollback) passes every current id and its own
+-- snapshot.
 CREATE OR REPLACE FUNCTION section_sync.sync_rows(
   p_posts bigint[],
   p_claimers bigint[],
   p_new_ids bigint[],
   p_old_rows jsonb,
   p_direction text DEFAULT 'to_development',
-  p_before jsonb DEFAULT NULL,
   p_plan jsonb DEFAULT NULL,
   p_rollback_of bigint DEFAULT NULL
 ) RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
   v_guard text := current_setting('section_sync.applying', true);
   v_masters jsonb;
-  v_before jsonb;
-  v_logged jsonb;
   v_result jsonb;
   v_last bigint;
 BEGIN
@@ -260,11 +260,11 @@ BEGIN
 
   -- A post that has rows but no post_development row gets one (its master is rendered below).
   INSERT INTO {{schema}}.post_development (post_id)
-  SELECT DISTINCT s.post_id
-  FROM {{schema}}.post_section s
-  WHERE s.post_id IN (SELECT unnest(p_posts))
-    AND NOT EXISTS (SELECT 1 FROM {{schema}}.post_development d WHERE d.post_id = s.post_id)
-  ORDER BY s.post_id
+  SELECT p.post_id
+  FROM unnest(p_posts) AS p(post_id)
+  WHERE NOT EXISTS (SELECT 1 FROM {{schema}}.post_development d WHERE d.post_id = p.post_id)
+    AND EXISTS (SELECT 1 FROM {{schema}}.post_section s WHERE s.post_id = p.post_id)
+  ORDER BY p.post_id
   ON CONFLICT (post_id) DO NOTHING;
 
   -- The per-post locks, in post_id order; the masters as they were.
@@ -278,143 +278,127 @@ BEGIN
     FOR UPDATE
   ) l;
 
-  -- The rows as they were before the write, per post (for the log and the change counts).
-  IF p_before IS NOT NULL THEN
-    v_before := p_before;
-  ELSE
-    SELECT coalesce(jsonb_object_agg(b.post_id::text, b.rows), '{}'::jsonb) INTO v_before
-    FROM (
-      SELECT u.post_id, jsonb_agg(u.row ORDER BY (u.row->>'section_order')::int,
-                                  (u.row->>'id')::bigint) AS rows
-      FROM (
-        SELECT s.post_id, to_jsonb(s) AS row
-        FROM {{schema}}.post_section s
-        WHERE s.post_id IN (SELECT unnest(p_posts))
-          AND s.id NOT IN (SELECT unnest(p_new_ids))
-        UNION ALL
-        SELECT (o->>'post_id')::bigint, o
-        FROM jsonb_array_elements(coalesce(p_old_rows, '[]'::jsonb)) o
-      ) u
-      GROUP BY u.post_id
-    ) b;
-  END IF;
-
-  -- Renumber to 1..n (see above). Only rows whose order changes are written.
-  WITH cur AS (
-    SELECT s.id, s.post_id, s.section_order,
-           s.id IN (SELECT unnest(p_claimers)) AS claims
+  WITH cur AS MATERIALIZED (
+    SELECT s.id, s.post_id, s.section_order, s.section_heading,
+           coalesce(s.section_description, '') AS description, coalesce(s.status, 'draft') AS status,
+           to_jsonb(s) AS row,
+           s.id IN (SELECT unnest(p_claimers)) AS claims,
+           s.id IN (SELECT unnest(p_new_ids)) AS is_new
     FROM {{schema}}.post_section s
     WHERE s.post_id IN (SELECT unnest(p_posts))
+      AND v_masters ? s.post_id::text
   ),
-  sizes AS (
-    SELECT c.post_id, count(*) AS n, count(*) FILTER (WHERE c.claims) AS w
-    FROM cur c GROUP BY c.post_id
-  ),
+  -- Renumbering with window functions only: the k-th claimer (by requested order, then id) may
+  -- sit at k .. n-w+k, and a running max keeps claimed positions strictly increasing; a claimer
+  -- at position p has p-k free places before it, so sorting non-claimers by their rank k and
+  -- claimers by (p-k, after) interleaves the two.
   ranked AS (
-    SELECT c.id, c.post_id, c.section_order, z.n, z.w,
-           row_number() OVER (PARTITION BY c.post_id ORDER BY c.section_order, c.id) AS k
-    FROM cur c JOIN sizes z USING (post_id)
-    WHERE c.claims
+    SELECT c.*,
+           row_number() OVER (PARTITION BY c.post_id, c.claims
+                              ORDER BY c.section_order, c.id) AS k,
+           count(*) OVER (PARTITION BY c.post_id) AS n,
+           count(*) FILTER (WHERE c.claims) OVER (PARTITION BY c.post_id) AS w
+    FROM cur c
   ),
-  -- The k-th claimer may sit at k .. n-w+k; a running max keeps positions strictly increasing.
-  claimed AS (
-    SELECT r.id, r.post_id,
-           r.k + max(least(greatest(r.section_order, r.k), r.n - r.w + r.k) - r.k)
-             OVER (PARTITION BY r.post_id ORDER BY r.section_order, r.id) AS position
+  slotted AS (
+    SELECT r.*,
+           CASE WHEN r.claims THEN max(least(greatest(r.section_order, r.k), r.n - r.w + r.k) - r.k)
+             OVER (PARTITION BY r.post_id, r.claims ORDER BY r.section_order, r.id) END AS slot
     FROM ranked r
   ),
-  free AS (
-    SELECT z.post_id, g AS position,
-           row_number() OVER (PARTITION BY z.post_id ORDER BY g) AS k
-    FROM sizes z CROSS JOIN LATERAL generate_series(1, z.n) g
-    WHERE NOT EXISTS (SELECT 1 FROM claimed c WHERE c.post_id = z.post_id AND c.position = g)
+  after AS MATERIALIZED (
+    SELECT x.*, x.position IS DISTINCT FROM x.section_order AS renumbered
+    FROM (
+      SELECT t.id, t.post_id, t.section_order, t.section_heading, t.description, t.status,
+             t.row,
+             row_number() OVER (PARTITION BY t.post_id
+               ORDER BY CASE WHEN t.claims THEN t.slot ELSE t.k END, t.claims, t.k)::int
+               AS position
+      FROM slotted t
+    ) x
   ),
-  rest AS (
-    SELECT c.id, c.post_id,
-           row_number() OVER (PARTITION BY c.post_id ORDER BY c.section_order, c.id) AS k
-    FROM cur c WHERE NOT c.claims
+  renumber AS (
+    UPDATE {{schema}}.post_section s
+    SET section_order = a.position, updated_at = now()
+    FROM after a
+    WHERE s.id = a.id AND a.renumbered
   ),
-  target AS (
-    SELECT c.id, c.position::int AS position FROM claimed c
+  before AS MATERIALIZED (
+    SELECT c.post_id, c.id, c.section_order, c.section_heading, c.description, c.status, c.row
+    FROM cur c
+    WHERE NOT c.is_new
     UNION ALL
-    SELECT r.id, f.position::int FROM rest r JOIN free f USING (post_id, k)
-  )
-  UPDATE {{schema}}.post_section s
-  SET section_order = t.position, updated_at = now()
-  FROM target t
-  WHERE s.id = t.id AND s.section_order IS DISTINCT FROM t.position;
-
-  -- Render, write the masters that differ, log, in three set-based statements.
-  WITH after_rows AS (
-    SELECT s.post_id,
-           jsonb_agg(jsonb_build_object('id', s.id, 'order', s.section_order,
-             'heading', s.section_heading, 'description', s.section_description,
-             'status', s.status) ORDER BY s.section_order, s.id) AS items,
-           jsonb_agg(to_jsonb(s) ORDER BY s.section_order, s.id) AS rows
-    FROM {{schema}}.post_section s
-    WHERE s.post_id IN (SELECT unnest(p_posts))
-    GROUP BY s.post_id
+    SELECT r.post_id, r.id, r.section_order, r.section_heading,
+           coalesce(r.section_description, ''), coalesce(r.status, 'draft'), o.row
+    FROM jsonb_array_elements(coalesce(p_old_rows, '[]'::jsonb)) AS o(row)
+    CROSS JOIN LATERAL jsonb_to_record(o.row) AS r(post_id bigint, id bigint, section_order int,
+      section_heading text, section_description text, status text)
+    WHERE v_masters ? r.post_id::text
   ),
-  posts AS (
+  after_agg AS (
+    SELECT a.post_id,
+           jsonb_agg(jsonb_build_object('id', a.id, 'order', a.position,
+             'heading', a.section_heading, 'description', a.description, 'status', a.status)
+             ORDER BY a.position) AS items,
+           jsonb_agg(CASE WHEN a.renumbered
+                       THEN a.row || jsonb_build_object('section_order', a.position,
+                                                        'updated_at', now())
+                       ELSE a.row END ORDER BY a.position) AS rows
+    FROM after a
+    GROUP BY a.post_id
+  ),
+  before_agg AS (
+    SELECT b.post_id, jsonb_agg(b.row ORDER BY b.section_order, b.id) AS rows
+    FROM before b
+    GROUP BY b.post_id
+  ),
+  posts AS MATERIALIZED (
     SELECT p.post_id,
            v_masters->>(p.post_id::text) AS master_before,
            section_sync.render(coalesce(a.items, '[]'::jsonb)) AS master_after,
-           coalesce(v_before->(p.post_id::text), '[]'::jsonb) AS rows_before,
+           coalesce(b.rows, '[]'::jsonb) AS rows_before,
            coalesce(a.rows, '[]'::jsonb) AS rows_after
     FROM (SELECT DISTINCT unnest(p_posts) AS post_id) p
-    LEFT JOIN after_rows a USING (post_id)
+    LEFT JOIN after_agg a USING (post_id)
+    LEFT JOIN before_agg b USING (post_id)
     WHERE v_masters ? (p.post_id::text)
   ),
-  -- What changed, section by section (matched by id): the counts and the operations.
+  -- Section by section, matched by id within the post.
   pairs AS (
-    SELECT p.post_id, j.*
-    FROM posts p
-    LEFT JOIN LATERAL (
-      SELECT a.id AS aid, a.ord AS aord, a.heading AS aheading, a.description AS adescription,
-             a.status AS astatus, b.id AS bid, b.ord AS bord, b.heading AS bheading,
-             b.description AS bdescription, b.status AS bstatus
-      FROM (SELECT (r->>'id')::bigint AS id, (r->>'section_order')::int AS ord,
-                   r->>'section_heading' AS heading,
-                   coalesce(r->>'section_description', '') AS description,
-                   coalesce(r->>'status', 'draft') AS status
-            FROM jsonb_array_elements(p.rows_after) r) a
-      FULL JOIN (SELECT (r->>'id')::bigint AS id, (r->>'section_order')::int AS ord,
-                   r->>'section_heading' AS heading,
-                   coalesce(r->>'section_description', '') AS description,
-                   coalesce(r->>'status', 'draft') AS status
-            FROM jsonb_array_elements(p.rows_before) r) b ON a.id = b.id
-    ) j ON true
+    SELECT coalesce(a.post_id, b.post_id) AS post_id,
+           a.id AS aid, a.position AS aord, b.id AS bid, b.section_order AS bord,
+           a.id IS NOT NULL AND b.id IS NOT NULL
+             AND (a.section_heading, a.description, a.status)
+                 IS DISTINCT FROM (b.section_heading, b.description, b.status) AS content_changed,
+           a.section_heading AS heading, a.description, a.status
+    FROM after a
+    FULL JOIN before b ON a.id = b.id AND a.post_id = b.post_id
   ),
   diff AS (
     SELECT x.post_id,
-           count(*) FILTER (WHERE x.aid IS NOT NULL AND x.bid IS NULL) AS created,
+           count(*) FILTER (WHERE x.bid IS NULL) AS created,
            count(*) FILTER (WHERE x.content_changed) AS updated,
            count(*) FILTER (WHERE x.aid IS NOT NULL AND x.bid IS NOT NULL
                               AND x.aord IS DISTINCT FROM x.bord) AS moved,
-           count(*) FILTER (WHERE x.aid IS NULL AND x.bid IS NOT NULL) AS deleted,
+           count(*) FILTER (WHERE x.aid IS NULL) AS deleted,
            count(*) FILTER (WHERE x.aid IS NOT NULL AND x.bid IS NOT NULL
                               AND NOT x.content_changed
                               AND x.aord IS NOT DISTINCT FROM x.bord) AS unchanged,
            coalesce(jsonb_agg(CASE
                WHEN x.bid IS NULL THEN jsonb_build_object('type', 'create', 'id', x.aid,
-                 'order', x.aord, 'heading', x.aheading, 'description', x.adescription,
-                 'status', x.astatus)
+                 'order', x.aord, 'heading', x.heading, 'description', x.description,
+                 'status', x.status)
                WHEN x.aid IS NULL THEN jsonb_build_object('type', 'delete', 'id', x.bid,
                  'from', x.bord)
                WHEN x.content_changed THEN jsonb_build_object('type', 'update', 'id', x.aid,
-                 'from', x.bord, 'order', x.aord, 'heading', x.aheading,
-                 'description', x.adescription, 'status', x.astatus)
+                 'from', x.bord, 'order', x.aord, 'heading', x.heading,
+                 'description', x.description, 'status', x.status)
                ELSE jsonb_build_object('type', 'move', 'id', x.aid, 'from', x.bord,
                  'order', x.aord)
              END ORDER BY x.aid IS NULL, coalesce(x.aord, x.bord))
-             FILTER (WHERE (x.aid IS NULL) <> (x.bid IS NULL) OR x.content_changed
+             FILTER (WHERE x.aid IS NULL OR x.bid IS NULL OR x.content_changed
                OR x.aord IS DISTINCT FROM x.bord), '[]'::jsonb) AS operations
-    FROM (
-      SELECT q.*, (q.aid IS NOT NULL AND q.bid IS NOT NULL AND
-                   (q.aheading, q.adescription, q.astatus) IS DISTINCT FROM
-                   (q.bheading, q.bdescription, q.bstatus)) AS content_changed
-      FROM pairs q
-    ) x
+    FROM pairs x
     GROUP BY x.post_id
   ),
   written AS (
@@ -442,13 +426,14 @@ BEGIN
     ORDER BY p.post_id
     RETURNING post_id, id
   )
-  SELECT coalesce(jsonb_object_agg(x.post_id::text, jsonb_build_object(
-           'changes', jsonb_build_object('created', x.created, 'updated', x.updated,
-             'moved', x.moved, 'deleted', x.deleted, 'unchanged', x.unchanged),
+  SELECT coalesce(jsonb_object_agg(p.post_id::text, jsonb_build_object(
+           'changes', jsonb_build_object('created', coalesce(x.created, 0),
+             'updated', coalesce(x.updated, 0), 'moved', coalesce(x.moved, 0),
+             'deleted', coalesce(x.deleted, 0), 'unchanged', coalesce(x.unchanged, 0)),
            'logId', l.id,
-           'masterWritten', x.post_id IN (SELECT w.post_id FROM written w))), '{}'::jsonb)
+           'masterWritten', p.post_id IN (SELECT w.post_id FROM written w))), '{}'::jsonb)
   INTO v_result
-  FROM diff x LEFT JOIN logged l USING (post_id);
+  FROM posts p LEFT JOIN diff x USING (post_id) LEFT JOIN logged l USING (post_id);
 
   -- A logged change whose master text came out the same still moves the version on.
   UPDATE {{schema}}.post_development d
@@ -623,8 +608,10 @@ BEGIN
   FROM t FULL JOIN c ON t.id = c.id;
 
   PERFORM section_sync.apply_operations(p_post_id, v_operations, v_restore);
-  v_result := section_sync.sync_rows(ARRAY[p_post_id], '{}', '{}', NULL, 'rollback',
-    jsonb_build_object(p_post_id::text, v_before), NULL, p_entry_id)->(p_post_id::text);
+  -- Every current row replaces a row of v_before: the log's "before" is exactly v_before.
+  v_result := section_sync.sync_rows(ARRAY[p_post_id], '{}',
+    ARRAY(SELECT s.id FROM {{schema}}.post_section s WHERE s.post_id = p_post_id), v_before,
+    'rollback', NULL, p_entry_id)->(p_post_id::text);
   RETURN section_sync.finish(p_post_id, v_result->'changes', (v_result->>'logId')::bigint);
 END $$;
 
