@@ -41,7 +41,12 @@ function handleDb(target: PGliteLike, depth: number): Db {
     },
     transaction: async (fn) => {
       if (depth === 0 && target.transaction) {
-        return target.transaction((tx) => fn(handleDb(tx, 1)));
+        try {
+          return await target.transaction((tx) => fn(handleDb(tx, 1)));
+        } catch (error) {
+          // PGlite's own errors (e.g. "PGlite is closed") arrive here untranslated.
+          throw translateDatabaseError(error);
+        }
       }
       // Inside a PGlite transaction only the tx handle may be used: nest with savepoints.
       const savepoint = `section_sync_sp_${depth}`;
