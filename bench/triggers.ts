@@ -6,13 +6,17 @@ import type { BenchResult, SuiteOptions } from './measure.js';
 // The in-database sync (0003_sync.sql) against the physical floor of the same write:
 //
 // - master UPDATE: one `UPDATE post_development SET section_headings = ...` with a realistic
-//   edit (one section renamed, one moved from near the start to near the end, so most orders
-//   shift), through the master -> rows trigger (parse, plan, apply, log). Floor: the same
-//   UPDATE with the triggers disabled plus one set-based upsert of every row of the result,
-//   in one statement.
-// - post_section statement: one UPDATE touching every row of a post, through the rows ->
-//   master statement trigger (renumber, render, write the master, log). Floor: the same
-//   UPDATE with the triggers disabled plus one render written to the master, in one statement.
+//   edit (one section renamed, one moved from position 2 to n-1, so most orders shift) through
+//   the master -> rows trigger (parse, plan, apply, log). Floor: the same UPDATE plus one
+//   set-based upsert of every row of the result, in one statement, on tables without triggers.
+// - post_section statement: one UPDATE touching every row of a post through the rows -> master
+//   statement trigger (renumber, render, write the master, log). Floor: the same UPDATE plus
+//   one render written to the master, in one statement, on tables without triggers.
+//
+// The floor runs on twin tables (floor_development / floor_section: same columns, indexes and
+// constraints, same rows and ids, no triggers) rather than with triggers switched off, because
+// switching (ALTER TABLE, session_replication_role) flushes the plan caches of the other side.
+// Every section carries a 1,200-character host column (its draft), which the log snapshots copy.
 
 const SIZES = [10, 100, 500];
 
@@ -49,65 +53,82 @@ const median = (times: number[]): number => {
 };
 
 /**
- * Median time of each of `fns`, timed in turns (a, b, a, b, ...) so a busy machine slows both
- * alike, after `warmup` untimed rounds.
+ * Median time of each of two calls, timed in turns (a, b, a, b, ...) so that a busy machine
+ * slows both alike, after `warmup` untimed rounds.
  */
 async function interleaved(
   fns: [() => Promise<unknown>, () => Promise<unknown>],
   warmup: number,
   samples: number,
 ): Promise<[number, number]> {
-  const times = fns.map(() => [] as number[]);
+  const times: [number[], number[]] = [[], []];
   for (let round = 0; round < warmup + samples; round++) {
-    for (let f = 0; f < fns.length; f++) {
+    for (const f of [0, 1] as const) {
       const t0 = performance.now();
-      await fns[f]!();
-      if (round >= warmup) times[f]!.push(performance.now() - t0);
+      await fns[f]();
+      if (round >= warmup) times[f].push(performance.now() - t0);
     }
   }
-  return [median(times[0]!), median(times[1]!)];
+  return [median(times[0]), median(times[1])];
 }
 
-const literal = (text: string): string => `'${text.replaceAll("'", "''")}'`;
+const SETUP_FLOOR = `
+  CREATE TABLE floor_development (LIKE post_development INCLUDING ALL);
+  CREATE TABLE floor_section (LIKE post_section INCLUDING ALL);
+  ALTER TABLE floor_section ADD UNIQUE (post_id, section_order) DEFERRABLE INITIALLY DEFERRED;`;
 
-// Each call is one round trip and one transaction. The floor runs with every trigger off
-// (session_replication_role = replica, transaction-local); the trigger variant in the same
-// wrapper with the triggers on, so both pay the same statements around the measured one.
-async function run(db: Db, sql: string, triggers: boolean): Promise<void> {
-  await db.exec(
-    `BEGIN; SET LOCAL session_replication_role = ${triggers ? 'origin' : 'replica'}; ${sql}; COMMIT;`,
-  );
-}
-
-const floorMasterUpsert = (postId: number, master: string, rows: string) => `
+const FLOOR_MASTER_UPSERT = `
   WITH m AS (
-    UPDATE post_development SET section_headings = ${literal(master)} WHERE post_id = ${postId}
-    RETURNING post_id
+    UPDATE floor_development SET section_headings = $2 WHERE post_id = $1 RETURNING post_id
   )
-  INSERT INTO post_section (id, post_id, section_order, section_heading, section_description, status)
-  SELECT x.id, ${postId}, x."order", x.heading, x.description, x.status
-  FROM jsonb_to_recordset(${literal(rows)}::jsonb)
+  INSERT INTO floor_section (id, post_id, section_order, section_heading, section_description, status)
+  SELECT x.id, $1, x."order", x.heading, x.description, x.status
+  FROM jsonb_to_recordset($3::jsonb)
     AS x(id bigint, "order" int, heading text, description text, status text)
   ON CONFLICT (id) DO UPDATE SET
     section_order = EXCLUDED.section_order, section_heading = EXCLUDED.section_heading,
     section_description = EXCLUDED.section_description, status = EXCLUDED.status,
     updated_at = now()`;
 
-const touchAll = (postId: number) => `
+const TOUCH_ALL = `
   UPDATE post_section SET status = CASE WHEN status = 'review' THEN 'draft' ELSE 'review' END
-  WHERE post_id = ${postId}`;
+  WHERE post_id = $1`;
 
-const floorTouchAllRender = (postId: number) => `
+const FLOOR_TOUCH_ALL_RENDER = `
   WITH u AS (
-    UPDATE post_section SET status = CASE WHEN status = 'review' THEN 'draft' ELSE 'review' END
-    WHERE post_id = ${postId}
+    UPDATE floor_section SET status = CASE WHEN status = 'review' THEN 'draft' ELSE 'review' END
+    WHERE post_id = $1
     RETURNING id, section_order, section_heading, section_description, status
   )
-  UPDATE post_development SET section_headings = section_sync.render((
+  UPDATE floor_development SET section_headings = section_sync.render((
     SELECT jsonb_agg(jsonb_build_object('id', id, 'order', section_order,
       'heading', section_heading, 'description', section_description, 'status', status)
       ORDER BY section_order) FROM u))
-  WHERE post_id = ${postId}`;
+  WHERE post_id = $1`;
+
+/** The rows (with ids) the trigger leaves for a master: what the floor writes directly. */
+async function rowsAfter(db: Db, postId: number, master: string): Promise<string> {
+  await db.query('UPDATE post_development SET section_headings = $2 WHERE post_id = $1', [
+    postId,
+    master,
+  ]);
+  const { rows } = await db.query<{ rows: unknown }>(
+    `SELECT jsonb_agg(jsonb_build_object('id', id, 'order', section_order,
+       'heading', section_heading, 'description', section_description, 'status', status)
+       ORDER BY section_order) AS rows
+     FROM post_section WHERE post_id = $1`,
+    [postId],
+  );
+  return JSON.stringify(rows[0]!.rows);
+}
+
+async function logCount(db: Db, postId: number): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(
+    'SELECT count(*) AS n FROM section_sync_log WHERE post_id = $1',
+    [postId],
+  );
+  return Number(rows[0]!.n);
+}
 
 /**
  * Trigger benchmarks on PostgreSQL when `DATABASE_URL` is set, else on PGlite. Ratios are
@@ -120,44 +141,33 @@ export async function runTriggerBench(options: SuiteOptions): Promise<BenchResul
   const t: TestDatabase = postgresUrl ? await openPostgres() : await openPGlite();
   const db = t.db;
   const where = t.backend;
-  const samples = options.quick ? 7 : 41;
-  const warmup = options.quick ? 2 : 8;
+  const samples = options.quick ? 9 : 41;
+  const warmup = options.quick ? 3 : 8;
   const results: BenchResult[] = [];
   try {
     await db.exec('ALTER TABLE post_section ADD COLUMN draft_body text');
+    await db.exec(SETUP_FLOOR);
     for (const size of SIZES) {
-      const triggerPost = 1000 + size;
-      const floorPost = 2000 + size;
+      const postId = size;
       const base = JSON.stringify(baseItems(size));
       const edited = JSON.stringify(editedItems(size));
-      for (const postId of [triggerPost, floorPost]) {
-        await db.query('INSERT INTO post_development (post_id, section_headings) VALUES ($1, $2)', [
-          postId,
-          base,
-        ]);
-        await db.query(
-          `UPDATE post_section SET draft_body = repeat('draft ', 200) WHERE post_id = $1`,
-          [postId],
-        );
-      }
-
-      // The floor writes the rows the trigger arrives at, with their ids, computed up front.
-      const rowsFor = async (master: string) => {
-        await db.query('UPDATE post_development SET section_headings = $2 WHERE post_id = $1', [
-          floorPost,
-          master,
-        ]);
-        const { rows } = await db.query<{ rows: unknown }>(
-          `SELECT jsonb_agg(jsonb_build_object('id', id, 'order', section_order,
-             'heading', section_heading, 'description', section_description, 'status', status)
-             ORDER BY section_order) AS rows
-           FROM post_section WHERE post_id = $1`,
-          [floorPost],
-        );
-        return JSON.stringify(rows[0]!.rows);
-      };
-      const editedRows = await rowsFor(edited);
-      const baseRows = await rowsFor(base);
+      await db.query('INSERT INTO post_development (post_id, section_headings) VALUES ($1, $2)', [
+        postId,
+        base,
+      ]);
+      await db.query(
+        `UPDATE post_section SET draft_body = repeat('draft ', 200) WHERE post_id = $1`,
+        [postId],
+      );
+      const editedRows = await rowsAfter(db, postId, edited);
+      const baseRows = await rowsAfter(db, postId, base);
+      await db.query(
+        `INSERT INTO floor_development SELECT * FROM post_development WHERE post_id = $1;`,
+        [postId],
+      );
+      await db.query('INSERT INTO floor_section SELECT * FROM post_section WHERE post_id = $1', [
+        postId,
+      ]);
 
       // master UPDATE: each call flips between the two lists, so every call is the same edit.
       let triggerFlip = false;
@@ -166,24 +176,18 @@ export async function runTriggerBench(options: SuiteOptions): Promise<BenchResul
         [
           () => {
             triggerFlip = !triggerFlip;
-            return run(
-              db,
-              `UPDATE post_development SET section_headings = ${literal(triggerFlip ? edited : base)}
-               WHERE post_id = ${triggerPost}`,
-              true,
+            return db.query(
+              'UPDATE post_development SET section_headings = $2 WHERE post_id = $1',
+              [postId, triggerFlip ? edited : base],
             );
           },
           () => {
             floorFlip = !floorFlip;
-            return run(
-              db,
-              floorMasterUpsert(
-                floorPost,
-                floorFlip ? edited : base,
-                floorFlip ? editedRows : baseRows,
-              ),
-              false,
-            );
+            return db.query(FLOOR_MASTER_UPSERT, [
+              postId,
+              floorFlip ? edited : base,
+              floorFlip ? editedRows : baseRows,
+            ]);
           },
         ],
         warmup,
@@ -191,18 +195,15 @@ export async function runTriggerBench(options: SuiteOptions): Promise<BenchResul
       );
 
       const [touchMs, touchFloorMs] = await interleaved(
-        [
-          () => run(db, touchAll(triggerPost), true),
-          () => run(db, floorTouchAllRender(floorPost), false),
-        ],
+        [() => db.query(TOUCH_ALL, [postId]), () => db.query(FLOOR_TOUCH_ALL_RENDER, [postId])],
         warmup,
         samples,
       );
 
       // One statement, one render: the log grows by one entry per statement, whatever N is.
-      const before = await logCount(db, triggerPost);
-      await db.query(touchAll(triggerPost));
-      const renders = (await logCount(db, triggerPost)) - before;
+      const before = await logCount(db, postId);
+      await db.query(TOUCH_ALL, [postId]);
+      const renders = (await logCount(db, postId)) - before;
       if (renders !== 1) throw new Error(`one statement on ${size} rows logged ${renders} syncs`);
 
       results.push(
@@ -221,14 +222,14 @@ export async function runTriggerBench(options: SuiteOptions): Promise<BenchResul
           ratio: triggerMs / floorMs,
         },
         {
-          benchmark: `post_section UPDATE of all ${size} rows`,
+          benchmark: 'post_section UPDATE of every row',
           size,
           variant: `floor: UPDATE + one render, no triggers (${where})`,
           medianMs: touchFloorMs,
           ratio: 1,
         },
         {
-          benchmark: `post_section UPDATE of all ${size} rows`,
+          benchmark: 'post_section UPDATE of every row',
           size,
           variant: `statement trigger: renumber, one render, log (${where})`,
           medianMs: touchMs,
@@ -240,14 +241,6 @@ export async function runTriggerBench(options: SuiteOptions): Promise<BenchResul
   } finally {
     await t.close();
   }
-}
-
-async function logCount(db: Db, postId: number): Promise<number> {
-  const { rows } = await db.query<{ n: number }>(
-    'SELECT count(*) AS n FROM section_sync_log WHERE post_id = $1',
-    [postId],
-  );
-  return Number(rows[0]!.n);
 }
 
 // `node --import tsx bench/triggers.ts [--quick]` runs this suite alone.
