@@ -205,16 +205,22 @@ BEGIN
       p_index => p_max_sections);
   END IF;
 
+  -- Each level computes its columns once (OFFSET 0 keeps the planner from copying a column's
+  -- expression into every place the next level uses it). The result is built as JSON text and
+  -- cast once: far cheaper than a jsonb value per item.
   SELECT
     (array_agg(jsonb_build_object(
         'index', v.idx, 'problem', v.problem, 'field', v.field, 'kind', v.kind)
       ORDER BY v.idx) FILTER (WHERE v.problem IS NOT NULL))[1],
-    jsonb_agg(
-      v.section || jsonb_build_object(
-        'order', v.position,
-        'heading', CASE WHEN coalesce(v.heading, '') = '' THEN 'Section ' || v.position
-          ELSE v.heading END)
-      ORDER BY v.position)
+    ('[' || string_agg(
+      '{"order":' || v.position
+        || ',"heading":' || CASE WHEN coalesce(v.heading, '') = '' THEN '"Section ' || v.position || '"'
+          ELSE to_json(v.heading)::text END
+        || CASE WHEN v.description_json IS NULL THEN '' ELSE ',"description":' || v.description_json::text END
+        || CASE WHEN coalesce(v.status, '') = '' THEN '' ELSE ',"status":' || to_json(v.status)::text END
+        || CASE WHEN v.id IS NULL THEN '' ELSE ',"id":' || v.id END
+        || '}',
+      ',' ORDER BY v.position) || ']')::jsonb
   INTO v_error, v_result
   FROM (
     SELECT
@@ -223,87 +229,89 @@ BEGIN
       row_number() OVER (ORDER BY CASE WHEN f.sortable THEN f.order_value END, f.idx) AS position
     FROM (
       SELECT
-        t.idx, t.kind, t.heading, t.order_value,
-        bool_and(t.order_value IS NOT NULL) OVER () AS sortable,
-        jsonb_strip_nulls(jsonb_build_object(
-          'description', t.description, 'status', nullif(t.status, ''), 'id', t.id
-        )) AS section,
-        CASE
-          WHEN t.kind NOT IN ('string', 'object') THEN 'invalid_item'
-          WHEN jsonb_typeof(t.heading_json) <> 'string' THEN 'invalid_item'
-          WHEN t.heading ~ '[\u0001-\u0008\u000a-\u001f\u007f-\u009f]' THEN 'control_character'
-          WHEN length(t.heading) > p_max_heading THEN 'heading_too_long'
-          WHEN jsonb_typeof(t.description_json) <> 'string' THEN 'invalid_item'
-          WHEN t.description ~ '[\u0001-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]'
-            THEN 'control_character'
-          WHEN length(t.description) > p_max_description THEN 'description_too_long'
-          WHEN jsonb_typeof(t.status_json) <> 'string' THEN 'invalid_item'
-          WHEN t.status ~ '[\u0001-\u0008\u000a-\u001f\u007f-\u009f]' THEN 'control_character'
-          WHEN length(t.status) > p_max_status THEN 'status_too_long'
-          WHEN t.id_json IS NOT NULL AND t.id IS NULL THEN 'invalid_item'
-          WHEN t.order_json IS NOT NULL AND jsonb_typeof(t.order_json) <> 'number'
-            THEN 'invalid_item'
+        e.idx, e.kind, e.heading, e.description_json, e.status, e.id, e.order_value,
+        bool_and(e.order_value IS NOT NULL) OVER () AS sortable,
+        CASE WHEN e.kind NOT IN ('string', 'object') THEN 'invalid_item'
+          ELSE coalesce(e.heading_problem, e.description_problem, e.status_problem, e.id_problem,
+            e.order_problem)
         END AS problem,
-        CASE
-          WHEN t.kind NOT IN ('string', 'object') THEN NULL
-          WHEN jsonb_typeof(t.heading_json) <> 'string'
-            OR t.heading ~ '[\u0001-\u0008\u000a-\u001f\u007f-\u009f]'
-            OR length(t.heading) > p_max_heading THEN t.heading_field
-          WHEN jsonb_typeof(t.description_json) <> 'string'
-            OR t.description ~ '[\u0001-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]'
-            OR length(t.description) > p_max_description THEN 'description'
-          WHEN jsonb_typeof(t.status_json) <> 'string'
-            OR t.status ~ '[\u0001-\u0008\u000a-\u001f\u007f-\u009f]'
-            OR length(t.status) > p_max_status THEN 'status'
-          WHEN t.id_json IS NOT NULL AND t.id IS NULL THEN 'id'
+        CASE WHEN e.kind NOT IN ('string', 'object') THEN NULL
+          WHEN e.heading_problem IS NOT NULL THEN e.heading_field
+          WHEN e.description_problem IS NOT NULL THEN 'description'
+          WHEN e.status_problem IS NOT NULL THEN 'status'
+          WHEN e.id_problem IS NOT NULL THEN 'id'
           ELSE 'order'
         END AS field
       FROM (
         SELECT
-          r.*,
-          CASE WHEN jsonb_typeof(r.heading_json) = 'string'
-            THEN btrim(r.heading_json #>> '{}', section_sync.trimmable()) END AS heading,
-          CASE WHEN jsonb_typeof(r.description_json) = 'string'
-            THEN r.description_json #>> '{}' END AS description,
-          CASE WHEN jsonb_typeof(r.status_json) = 'string'
-            THEN btrim(r.status_json #>> '{}', section_sync.trimmable()) END AS status,
+          t.*,
           CASE
-            WHEN r.id_double = trunc(r.id_double) AND abs(r.id_double) <= 9007199254740991
-              THEN r.id_double::bigint
-          END AS id,
-          CASE WHEN r.kind = 'object' AND jsonb_typeof(r.order_json) = 'number' THEN
-            CASE WHEN abs((r.order_json)::numeric) BETWEEN 1e-300 AND 1e300
-                OR (r.order_json)::numeric = 0
-              THEN (r.order_json)::float8
-              ELSE section_sync.json_double((r.order_json)::numeric)
-            END
-          END AS order_value
+            WHEN jsonb_typeof(t.heading_json) <> 'string' THEN 'invalid_item'
+            WHEN t.heading ~ '[\u0001-\u0008\u000a-\u001f\u007f-\u009f]' THEN 'control_character'
+            WHEN length(t.heading) > p_max_heading THEN 'heading_too_long'
+          END AS heading_problem,
+          CASE
+            WHEN jsonb_typeof(t.description_json) <> 'string' THEN 'invalid_item'
+            WHEN t.description ~ '[\u0001-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]'
+              THEN 'control_character'
+            WHEN length(t.description) > p_max_description THEN 'description_too_long'
+          END AS description_problem,
+          CASE
+            WHEN jsonb_typeof(t.status_json) <> 'string' THEN 'invalid_item'
+            WHEN t.status ~ '[\u0001-\u0008\u000a-\u001f\u007f-\u009f]' THEN 'control_character'
+            WHEN length(t.status) > p_max_status THEN 'status_too_long'
+          END AS status_problem,
+          CASE WHEN t.id_json IS NOT NULL AND t.id IS NULL THEN 'invalid_item' END AS id_problem,
+          CASE WHEN jsonb_typeof(t.order_json) <> 'number' THEN 'invalid_item' END AS order_problem
         FROM (
           SELECT
-            q.*,
-            CASE WHEN q.kind = 'string' THEN 'heading'
-              WHEN nullif(q.item -> 'heading', 'null') IS NOT NULL THEN 'heading'
-              WHEN nullif(q.item -> 'title', 'null') IS NOT NULL THEN 'title'
-            END AS heading_field,
-            CASE WHEN q.kind = 'string' THEN q.item
-              ELSE coalesce(nullif(q.item -> 'heading', 'null'), nullif(q.item -> 'title', 'null'))
-            END AS heading_json,
-            nullif(q.item -> 'description', 'null') AS description_json,
-            nullif(q.item -> 'status', 'null') AS status_json,
-            nullif(q.item -> 'id', 'null') AS id_json,
-            nullif(q.item -> 'order', 'null') AS order_json,
+            r.idx, r.kind, r.heading_field, r.heading_json, r.description_json, r.status_json,
+            r.id_json, r.order_json,
+            CASE WHEN jsonb_typeof(r.heading_json) = 'string'
+              THEN btrim(r.heading_json #>> '{}', section_sync.trimmable()) END AS heading,
+            CASE WHEN jsonb_typeof(r.description_json) = 'string'
+              THEN r.description_json #>> '{}' END AS description,
+            CASE WHEN jsonb_typeof(r.status_json) = 'string'
+              THEN btrim(r.status_json #>> '{}', section_sync.trimmable()) END AS status,
             -- JavaScript reads JSON numbers as doubles: 1.0000000000000001 is the integer 1.
-            CASE WHEN jsonb_typeof(q.item -> 'id') = 'number' THEN
-              CASE WHEN abs((q.item -> 'id')::numeric) < 1e300 THEN (q.item -> 'id')::float8
-                ELSE section_sync.json_double((q.item -> 'id')::numeric)
+            CASE WHEN r.id_double = trunc(r.id_double) AND abs(r.id_double) <= 9007199254740991
+              THEN r.id_double::bigint END AS id,
+            CASE WHEN r.kind = 'object' AND jsonb_typeof(r.order_json) = 'number' THEN
+              CASE WHEN abs((r.order_json)::numeric) BETWEEN 1e-300 AND 1e300
+                  OR (r.order_json)::numeric = 0
+                THEN (r.order_json)::float8
+                ELSE section_sync.json_double((r.order_json)::numeric)
               END
-            END AS id_double
+            END AS order_value
           FROM (
-            SELECT e.value AS item, (e.ordinality - 1)::integer AS idx, jsonb_typeof(e.value) AS kind
-            FROM jsonb_array_elements(v_items) WITH ORDINALITY AS e
-          ) q
-        ) r
-      ) t
+            SELECT
+              q.idx, q.kind,
+              CASE WHEN q.kind = 'string' THEN 'heading'
+                WHEN nullif(q.item -> 'heading', 'null') IS NOT NULL THEN 'heading'
+                WHEN nullif(q.item -> 'title', 'null') IS NOT NULL THEN 'title'
+              END AS heading_field,
+              CASE WHEN q.kind = 'string' THEN q.item
+                ELSE coalesce(nullif(q.item -> 'heading', 'null'), nullif(q.item -> 'title', 'null'))
+              END AS heading_json,
+              nullif(q.item -> 'description', 'null') AS description_json,
+              nullif(q.item -> 'status', 'null') AS status_json,
+              nullif(q.item -> 'id', 'null') AS id_json,
+              nullif(q.item -> 'order', 'null') AS order_json,
+              CASE WHEN jsonb_typeof(q.item -> 'id') = 'number' THEN
+                CASE WHEN abs((q.item -> 'id')::numeric) < 1e300 THEN (q.item -> 'id')::float8
+                  ELSE section_sync.json_double((q.item -> 'id')::numeric)
+                END
+              END AS id_double
+            FROM (
+              SELECT e.value AS item, (e.ordinality - 1)::integer AS idx, jsonb_typeof(e.value) AS kind
+              FROM jsonb_array_elements(v_items) WITH ORDINALITY AS e
+            ) q
+            OFFSET 0
+          ) r
+          OFFSET 0
+        ) t
+        OFFSET 0
+      ) e
     ) f
   ) v;
 
