@@ -469,6 +469,60 @@ describe.each(backends)('in-database sync on $name', (backend) => {
     });
   });
 
+  // Needs two connections: PostgreSQL only (PGlite is one connection).
+  it.runIf(backend.name === 'postgres')(
+    'serializes plain-SQL writers of one post on its lock: both edits reach the master, orders stay 1..n',
+    async () => {
+      const postId = 500;
+      await createPost(db, postId, '["A","B","C"]');
+      const [a, b] = await rows(db, postId);
+      const first = await t.pool!.connect();
+      const second = await t.pool!.connect();
+      try {
+        await first.query('BEGIN');
+        await second.query('BEGIN');
+        await first.query(`UPDATE post_section SET section_heading = 'A2' WHERE id = $1`, [a!.id]);
+        const { rows: pid } = await second.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+        // Waits in its trigger for the post's lock, which the first writer's trigger holds.
+        const blocked = second.query(
+          `UPDATE post_section SET section_heading = 'B2' WHERE id = $1`,
+          [b!.id],
+        );
+        for (let waiting = false; !waiting; ) {
+          const { rows: w } = await db.query<{ waiting: boolean }>(
+            `SELECT wait_event_type = 'Lock' AS waiting FROM pg_stat_activity WHERE pid = $1`,
+            [pid[0]!.pid],
+          );
+          waiting = w[0]?.waiting === true;
+        }
+        await first.query('COMMIT');
+        await blocked;
+        // Its render ran after taking the lock, so it includes the first writer's A2.
+        const { rows: seen } = await second.query<{ m: string }>(
+          'SELECT section_headings AS m FROM post_development WHERE post_id = $1',
+          [postId],
+        );
+        expect(JSON.parse(seen[0]!.m).map((s: { heading: string }) => s.heading)).toEqual([
+          'A2',
+          'B2',
+          'C',
+        ]);
+        await second.query(
+          `INSERT INTO post_section (post_id, section_order, section_heading) VALUES ($1, 1, 'Y')`,
+          [postId],
+        );
+        await second.query('COMMIT');
+      } finally {
+        first.release();
+        second.release();
+      }
+      const list = await rows(db, postId);
+      expect(list.map((r) => r.heading)).toEqual(['Y', 'A2', 'B2', 'C']);
+      expect(list.map((r) => r.order)).toEqual([1, 2, 3, 4]);
+      expect((await post(db, postId)).master).toBe(rendered(list));
+    },
+  );
+
   describe('the functions the store calls', () => {
     it('sync_to_sections applies the master to the rows and bumps the version', async () => {
       const postId = 400;
