@@ -5,8 +5,9 @@
 --
 -- Postgres is not JavaScript, and these are the places where that matters:
 -- * jsonb rejects the escapes \u0000 and lone UTF-16 surrogates (\ud800) that JSON.parse keeps.
---   Both are control characters by rule 8, so they are rewritten to \u0001 before the cast: the
---   error code and position stay the same (only the character named in the message differs).
+--   Both are control characters by rule 8, so they are rewritten to other control characters
+--   (U+0080, U+0081) before the cast: the error code and position stay the same, and messages
+--   name them back (jsonb_safe_escapes, code_point_name).
 -- * lower() and \s depend on the locale; the rules want ASCII only, so classes are spelled out
 --   and case folding is translate(A-Z, a-z).
 -- * length() counts code points, as the rules do. Columns are code points too.
@@ -26,10 +27,16 @@ CREATE OR REPLACE FUNCTION section_sync.heading_key(p_heading text) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 RETURN lower(btrim(regexp_replace(p_heading, '[ \t\n\r\v\f]+', ' ', 'g'), ' ') COLLATE "C");
 
--- `U+0007`: how messages name a character that cannot be shown as itself.
-CREATE OR REPLACE FUNCTION section_sync.code_point_name(p_char text) RETURNS text
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-RETURN 'U+' || lpad(upper(to_hex(ascii(p_char))), 4, '0');
+-- `U+0007`: how messages name a character that cannot be shown as itself. With p_rewritten
+-- (jsonb_safe_escapes changed the text), U+0080 and U+0081 stand for \u0000 and a lone surrogate.
+CREATE OR REPLACE FUNCTION section_sync.code_point_name(p_char text, p_rewritten boolean DEFAULT false)
+RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN CASE
+  WHEN p_rewritten AND p_char = U&'\0080' THEN 'U+0000'
+  WHEN p_rewritten AND p_char = U&'\0081' THEN 'U+D800-U+DFFF (a lone surrogate)'
+  ELSE 'U+' || lpad(upper(to_hex(ascii(p_char))), 4, '0')
+END;
 
 -- A JSON number as JavaScript sees it (a double): out-of-range values become +-Infinity or 0
 -- where the numeric -> float8 cast would fail. Only called for such extreme values.
@@ -42,10 +49,12 @@ EXCEPTION WHEN numeric_value_out_of_range THEN
   RETURN CASE WHEN p_number > 0 THEN 'Infinity'::float8 ELSE '-Infinity'::float8 END;
 END $$;
 
--- Rewrites the escapes jsonb cannot hold but JSON.parse accepts (\u0000, lone surrogates) to
--- \u0001, another control character, so the cast succeeds and rule 8 reports the same error.
--- Escaped backslashes become \u005c first so that `\\u0000` (a backslash, then "u0000") is
--- never mistaken for an escape. Texts without such escapes are returned unchanged.
+-- Rewrites the escapes jsonb cannot hold but JSON.parse accepts to other control characters, so
+-- the cast succeeds and rule 8 reports the same error at the same place: \u0000 becomes U+0080
+-- and a lone surrogate (\ud800 not followed by a low one, or \udc00 not after a high one)
+-- U+0081; code_point_name names them back in messages. Escaped backslashes become \u005c first
+-- so that `\\u0000` (a backslash, then "u0000") is never taken for an escape. Texts without
+-- such escapes are returned unchanged (the caller compares to know whether any was rewritten).
 CREATE OR REPLACE FUNCTION section_sync.jsonb_safe_escapes(p_json text) RETURNS text
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
 RETURN CASE
@@ -54,9 +63,9 @@ RETURN CASE
     regexp_replace(
       regexp_replace(
         regexp_replace(p_json, '\\\\', '\\u005c', 'g'),
-        '\\u0000', '\\u0001', 'g'),
-      '\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})', '\\u0001', 'g'),
-    '(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}', '\\u0001', 'g')
+        '\\u0000', '\\u0080', 'g'),
+      '\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})', '\\u0081', 'g'),
+    '(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}', '\\u0081', 'g')
 END;
 
 -- Raises the SectionFormatError of the contract: SQLSTATE SS001, DETAIL {code, line, column,
@@ -80,7 +89,7 @@ END $$;
 -- then the first line with a control character or a too long heading, in line order.
 CREATE OR REPLACE FUNCTION section_sync.parse_lines(
   p_region text, p_first_line integer, p_max_sections integer, p_max_heading integer,
-  p_label text DEFAULT ''
+  p_label text DEFAULT '', p_rewritten boolean DEFAULT false
 ) RETURNS jsonb
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
 DECLARE
@@ -151,7 +160,7 @@ BEGIN
       'control_character',
       format('Line %s%s, column %s: control character %s is not allowed in a heading',
         v_line, p_label, v_column,
-        section_sync.code_point_name(substr(v_heading, length(v_before) + 1, 1))),
+        section_sync.code_point_name(substr(v_heading, length(v_before) + 1, 1), p_rewritten)),
       p_line => v_line, p_column => v_column);
   END IF;
   PERFORM section_sync.raise_format_error(
@@ -167,7 +176,7 @@ END $$;
 -- field its type, then control characters, then its length. too_many_sections comes first.
 CREATE OR REPLACE FUNCTION section_sync.parse_json_items(
   p_root jsonb, p_max_sections integer, p_max_heading integer, p_max_description integer,
-  p_max_status integer
+  p_max_status integer, p_rewritten boolean DEFAULT false
 ) RETURNS jsonb
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
 DECLARE
@@ -179,6 +188,9 @@ DECLARE
   v_problem text;
   v_field text;
   v_item text;
+  v_value jsonb;
+  v_text text;
+  v_before text;
 BEGIN
   IF jsonb_typeof(p_root) = 'array' THEN
     v_items := p_root;
@@ -191,7 +203,8 @@ BEGIN
         || CASE
           WHEN jsonb_typeof(p_root) <> 'object' THEN 'a ' || jsonb_typeof(p_root)
           WHEN NOT p_root ? 'sections' THEN 'an object without a "sections" key'
-          ELSE format('an object whose "sections" is a %s, not an array',
+          ELSE format('an object whose "sections" is %s %s, not an array',
+            CASE WHEN jsonb_typeof(p_root -> 'sections') = 'object' THEN 'an' ELSE 'a' END,
             jsonb_typeof(p_root -> 'sections'))
         END);
   END IF;
@@ -328,20 +341,46 @@ BEGIN
       format('%s must be a string or an object, got %s', v_item, v_error ->> 'kind'),
       p_index => v_index);
   END IF;
+  -- The offending value again (error path only), for a message as precise as TypeScript's.
+  v_value := CASE WHEN v_error ->> 'kind' = 'string' THEN v_items -> v_index
+    ELSE v_items -> v_index -> v_field END;
+  IF v_problem = 'invalid_item' THEN
+    PERFORM section_sync.raise_format_error(
+      'invalid_item',
+      format('%s: "%s" must be %s, got %s', v_item, v_field,
+        CASE v_field
+          WHEN 'id' THEN 'an integer between -9007199254740991 and 9007199254740991'
+          WHEN 'order' THEN 'a number'
+          ELSE 'a string'
+        END,
+        CASE WHEN v_field = 'id' AND jsonb_typeof(v_value) = 'number' THEN v_value::text
+          ELSE jsonb_typeof(v_value) END),
+      p_index => v_index, p_field => v_field);
+  END IF;
+  v_text := v_value #>> '{}';
+  IF v_field <> 'description' THEN
+    v_text := btrim(v_text, section_sync.trimmable());
+  END IF;
+  IF v_problem = 'control_character' THEN
+    v_before := substring(v_text FROM CASE WHEN v_field = 'description'
+      THEN '^[^\u0001-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*'
+      ELSE '^[^\u0001-\u0008\u000a-\u001f\u007f-\u009f]*' END);
+    PERFORM section_sync.raise_format_error(
+      'control_character',
+      format('%s: control character %s is not allowed in %s (character %s)', v_item,
+        section_sync.code_point_name(substr(v_text, length(v_before) + 1, 1), p_rewritten),
+        CASE WHEN v_field = 'description' THEN 'a description' ELSE format('"%s"', v_field) END,
+        length(v_before) + 1),
+      p_index => v_index, p_field => v_field);
+  END IF;
   PERFORM section_sync.raise_format_error(
     v_problem,
-    v_item || ': ' || CASE v_problem
-      WHEN 'invalid_item' THEN format('"%s" must be %s', v_field, CASE v_field
-        WHEN 'id' THEN 'an integer between -9007199254740991 and 9007199254740991'
-        WHEN 'order' THEN 'a number'
-        ELSE 'a string' END)
-      WHEN 'control_character' THEN format('a control character is not allowed in %s',
-        CASE WHEN v_field = 'description' THEN 'a description' ELSE format('"%s"', v_field) END)
-      ELSE format('"%s" is longer than the limit of %s characters', v_field, CASE v_problem
+    format('%s: "%s" has %s characters, the limit is %s', v_item, v_field, length(v_text),
+      CASE v_problem
         WHEN 'heading_too_long' THEN p_max_heading
         WHEN 'description_too_long' THEN p_max_description
-        ELSE p_max_status END)
-    END,
+        ELSE p_max_status
+      END),
     p_index => v_index, p_field => v_field);
   RETURN NULL;
 END $$;
@@ -368,6 +407,7 @@ DECLARE
   v_problem text;
   v_line integer;
   v_code text;
+  v_safe text;
 BEGIN
   -- Rule 1.
   IF p_text IS NULL THEN RETURN '[]'::jsonb; END IF;
@@ -405,8 +445,9 @@ BEGIN
   END IF;
 
   -- Rules 3 and 4: JSON. Only the cast is guarded.
+  v_safe := section_sync.jsonb_safe_escapes(v_content);
   BEGIN
-    v_json := section_sync.jsonb_safe_escapes(v_content)::jsonb;
+    v_json := v_safe::jsonb;
   EXCEPTION WHEN OTHERS THEN
     GET STACKED DIAGNOSTICS v_context = PG_EXCEPTION_CONTEXT, v_problem = PG_EXCEPTION_DETAIL;
     v_failed := true;
@@ -425,10 +466,10 @@ BEGIN
 
   IF left(v_content, 1) = '"' THEN
     RETURN section_sync.parse_lines(v_json #>> '{}', 1, p_max_sections, p_max_heading,
-      ' of the decoded JSON string');
+      ' of the decoded JSON string', v_safe <> v_content);
   END IF;
   RETURN section_sync.parse_json_items(
-    v_json, p_max_sections, p_max_heading, p_max_description, p_max_status);
+    v_json, p_max_sections, p_max_heading, p_max_description, p_max_status, v_safe <> v_content);
 END $$;
 
 -- A limit: the p_limits key, else the setting, else the default.

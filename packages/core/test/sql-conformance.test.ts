@@ -115,16 +115,40 @@ describe.each(backends)('SQL port conformance on $name', (backend) => {
     expect(mismatches).toEqual([]);
   });
 
-  it('parse errors carry a message naming the problem', async () => {
-    const [result] = await sqlParse(t.db, [{ input: 'A\nB\u0007C' }]);
-    expect(result).toEqual({
-      error: {
-        code: 'control_character',
-        line: 2,
-        column: 2,
-        message: 'Line 2, column 2: control character U+0007 is not allowed in a heading',
+  it('parse errors carry a message naming the problem and the place', async () => {
+    const results = await sqlParse(t.db, [
+      { input: 'A\nB\u0007C' },
+      // jsonb cannot hold \u0000: the message still names the character the text has.
+      { input: '[{"heading":"A","description":"x\\u0000y"}]' },
+      { input: '[{"heading":"A","status":" draft "}]', limits: { maxStatusLength: 4 } },
+    ]);
+    expect(results).toEqual([
+      {
+        error: {
+          code: 'control_character',
+          line: 2,
+          column: 2,
+          message: 'Line 2, column 2: control character U+0007 is not allowed in a heading',
+        },
       },
-    });
+      {
+        error: {
+          code: 'control_character',
+          index: 0,
+          field: 'description',
+          message:
+            'Item 1 (index 0): control character U+0000 is not allowed in a description (character 2)',
+        },
+      },
+      {
+        error: {
+          code: 'status_too_long',
+          index: 0,
+          field: 'status',
+          message: 'Item 1 (index 0): "status" has 5 characters, the limit is 4',
+        },
+      },
+    ]);
   });
 
   it('parse raises SQLSTATE SS001 with the position as JSON in DETAIL', async () => {
@@ -132,7 +156,7 @@ describe.each(backends)('SQL port conformance on $name', (backend) => {
       t.db.query(`SELECT section_sync.parse('[{"heading":"A"},{"heading":5}]')`),
     ).rejects.toMatchObject({
       code: 'SS001',
-      message: 'Item 2 (index 1): "heading" must be a string',
+      message: 'Item 2 (index 1): "heading" must be a string, got number',
       detail: '{"code": "invalid_item", "field": "heading", "index": 1}',
     });
   });

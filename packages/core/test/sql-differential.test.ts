@@ -387,14 +387,19 @@ function tsParse(input: ParseCase): SqlParseResult {
   }
 }
 
-/** Everything both sides must agree on: items, or the code and position (line only for JSON syntax). */
+/**
+ * Everything both sides must agree on: items, or the code and position (line only for JSON
+ * syntax), and the message, except where PostgreSQL words it differently: JSON syntax errors
+ * (its parser's own words) and the characters jsonb cannot hold (NUL, lone surrogates).
+ */
 function comparable(result: SqlParseResult): unknown {
   if ('items' in result) return { items: result.items };
-  const { message: _message, ...error } = result.error;
+  const { message, ...error } = result.error;
   if (error.code === 'invalid_json' || error.code === 'invalid_string_literal') {
     return { error: { code: error.code, line: error.line } };
   }
-  return { error };
+  if (/U\+0000|U\+D[89A-F]/.test(message)) return { error };
+  return { error: { ...error, message } };
 }
 
 function chunks<T>(list: readonly T[]): T[][] {
