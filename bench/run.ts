@@ -2,11 +2,19 @@
 // Prints one Markdown table and writes results/latest.md and results/latest.json.
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { clientSuite } from './client.js';
 import { coreSuite } from './core.js';
+import { runHttpBench } from './http.js';
 import { type BenchResult, type BenchSuite, sinkValue } from './measure.js';
+import { runTriggerBench } from './triggers.js';
 
-// Later suites (database, HTTP) are added here.
-const suites: BenchSuite[] = [coreSuite];
+// Database suites run on PostgreSQL when DATABASE_URL is set, PGlite otherwise.
+const suites: BenchSuite[] = [
+  coreSuite,
+  { name: 'triggers', run: runTriggerBench },
+  { name: 'http', run: runHttpBench },
+  clientSuite,
+];
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick') || process.env.BENCH_QUICK === '1';
