@@ -39,7 +39,7 @@ export function createProgress(
   const started = now();
   if (options.quiet) return { update() {}, finish() {} };
   if (stream.isTTY) {
-    let lastDraw = 0;
+    let lastDraw = Number.NEGATIVE_INFINITY;
     let drawn = false;
     const draw = (done: number, total: number) => {
       const ratio = total > 0 ? Math.min(1, done / total) : 1;

@@ -1,13 +1,15 @@
-import type {
-  ConsistencyStatus,
-  Section,
-  SyncDirection,
-  SyncLogEntry,
-  SyncStatus,
+import {
+  type ConsistencyStatus,
+  parse,
+  type Section,
+  SectionFormatError,
+  type SyncDirection,
+  type SyncLogEntry,
+  type SyncStatus,
 } from '@section-sync/core';
 import { Api, ApiError, type PostSummary } from './api.js';
 import { byId, h, replaceChildren } from './dom.js';
-import { describeError, type FormatPosition } from './errors.js';
+import { describeError, describeFormatError, type FormatPosition } from './errors.js';
 import { followPost, type LiveState, type PostChange } from './live.js';
 import { DIRECTION_LABELS, describeChanges, ORIGIN_LABELS } from './views/labels.js';
 import { MasterEditor } from './views/master-editor.js';
@@ -212,25 +214,34 @@ function handleError(error: unknown): void {
   if (error instanceof ApiError && error.status === 409) void refreshPost({ forceMaster: false });
 }
 
-/** Runs one write of the page: marks it as ours, refreshes after it, reports errors. */
-async function write<T>(
-  run: () => Promise<T>,
+// The page's writes run one after another, each with the version the previous one left, so
+// quick successive moves never trip over each other's If-Match.
+let writeQueue: Promise<unknown> = Promise.resolve();
+
+/** Queues one write of the page: marks it as ours, refreshes after it, reports errors. */
+function write<T>(
+  run: (current: PostView) => Promise<T>,
   done: (result: T) => string,
 ): Promise<T | undefined> {
-  ownWrites++;
-  try {
-    const result = await run();
-    lastOwnWrite = Date.now();
-    toast(done(result), 'success');
-    await refreshPost({});
-    void refreshStatuses().catch(() => {});
-    return result;
-  } catch (error) {
-    handleError(error);
-    return undefined;
-  } finally {
-    ownWrites--;
-  }
+  const next = writeQueue.then(async () => {
+    if (!view) return undefined;
+    ownWrites++;
+    try {
+      const result = await run(view);
+      lastOwnWrite = Date.now();
+      toast(done(result), 'success');
+      await refreshPost({});
+      void refreshStatuses().catch(() => {});
+      return result;
+    } catch (error) {
+      handleError(error);
+      return undefined;
+    } finally {
+      ownWrites--;
+    }
+  });
+  writeQueue = next;
+  return next;
 }
 
 async function previewMaster(text: string): Promise<void> {
@@ -241,7 +252,7 @@ async function previewMaster(text: string): Promise<void> {
     const result = await api.writeMaster(postId, text, { dryRun: true });
     editor.showPreview(sections, result);
   } catch (error) {
-    showMasterError(error);
+    showMasterError(error, text);
   } finally {
     editor.setBusy(false);
   }
@@ -260,32 +271,43 @@ async function saveMaster(text: string): Promise<void> {
     await refreshPost({ forceMaster: true });
     void refreshStatuses().catch(() => {});
   } catch (error) {
-    showMasterError(error);
+    showMasterError(error, text);
   } finally {
     ownWrites--;
     editor.setBusy(false);
   }
 }
 
-function showMasterError(error: unknown): void {
-  if (error instanceof ApiError && error.status === 422) {
-    const position = (error.details ?? {}) as FormatPosition;
-    editor.showError(describeError(error), position.line);
-  } else {
+function showMasterError(error: unknown, text: string): void {
+  if (!(error instanceof ApiError) || error.status !== 422) {
     handleError(error);
+    return;
   }
+  // The database's parser names the line; core's parser (the same rules, bundled here) also
+  // names the column, so ask it for the details of the same mistake.
+  const local = localFormatError(text);
+  const position = local ?? ((error.details ?? {}) as FormatPosition);
+  const message = local ? describeFormatError(local.message, local) : describeError(error);
+  editor.showError(message, position.line);
+}
+
+function localFormatError(text: string): (FormatPosition & { message: string }) | undefined {
+  try {
+    parse(text);
+  } catch (error) {
+    if (error instanceof SectionFormatError) return { message: error.message, ...error.position };
+  }
+  return undefined;
 }
 
 function sync(direction: SyncDirection): Promise<unknown> {
-  const postId = view!.postId;
   return write(
-    () => api.sync(postId, direction),
+    ({ postId }) => api.sync(postId, direction),
     (r) => `Synced ${DIRECTION_LABELS[direction]}: ${describeChanges(r.changes)}.`,
   );
 }
 
 function saveSection(section: Section, patch: SectionPatch): Promise<unknown> {
-  const { postId, version } = view!;
   const changed: Partial<SectionPatch> = {};
   if (patch.heading !== section.heading) changed.heading = patch.heading;
   if (patch.description !== section.description) changed.description = patch.description;
@@ -296,7 +318,7 @@ function saveSection(section: Section, patch: SectionPatch): Promise<unknown> {
     return Promise.resolve();
   }
   return write(
-    () => api.updateSection(postId, section.id, changed, { version }),
+    ({ postId, version }) => api.updateSection(postId, section.id, changed, { version }),
     () => {
       accordion.saved(section.id);
       return `Saved “${patch.heading}”. The master was updated too.`;
@@ -305,39 +327,38 @@ function saveSection(section: Section, patch: SectionPatch): Promise<unknown> {
 }
 
 function deleteSection(section: Section): Promise<unknown> {
-  const { postId, version } = view!;
   return write(
-    () => api.deleteSection(postId, section.id, { version }),
+    ({ postId, version }) => api.deleteSection(postId, section.id, { version }),
     () => `Deleted “${section.heading}”. Roll back its log entry to restore it.`,
   );
 }
 
 function addSection(heading: string): Promise<unknown> {
-  const postId = view!.postId;
   return write(
-    () => api.createSection(postId, { heading }),
+    ({ postId }) => api.createSection(postId, { heading }),
     () => `Added “${heading}”.`,
   );
 }
 
 async function reorder(sectionIds: number[]): Promise<unknown> {
-  const { postId, version, sections } = view!;
   // Show the new order at once; the server's answer (or a refresh on error) settles it.
-  const byId = new Map(sections.map((s) => [s.id, s]));
-  const optimistic = sectionIds.map((id, i) => ({ ...byId.get(id)!, order: i + 1 }));
+  const byId = new Map(view!.sections.map((s) => [s.id, s]));
+  const optimistic = sectionIds.flatMap((id, i) => {
+    const section = byId.get(id);
+    return section ? [{ ...section, order: i + 1 }] : [];
+  });
   accordion.render(optimistic);
   const result = await write(
-    () => api.reorder(postId, sectionIds, { version }),
+    ({ postId, version }) => api.reorder(postId, sectionIds, { version }),
     (r) => `Reordered: ${describeChanges(r.changes)}. The master follows.`,
   );
-  if (result === undefined) accordion.render(view?.sections ?? sections);
+  if (result === undefined && view) accordion.render(view.sections);
   return result;
 }
 
 function rollback(entry: SyncLogEntry): Promise<unknown> {
-  const postId = view!.postId;
   return write(
-    () => api.rollback(postId, entry.id),
+    ({ postId }) => api.rollback(postId, entry.id),
     (r) => `Restored the state before entry #${entry.id}: ${describeChanges(r.changes)}.`,
   );
 }
@@ -367,6 +388,14 @@ async function start(): Promise<void> {
   const first = posts.find((p) => p.postId === wanted) ?? posts[0]!;
   await selectPost(first.postId);
 }
+
+// Links and the back button may change `#post=`: follow them.
+window.addEventListener('hashchange', () => {
+  const wanted = Number(hashParams().get('post'));
+  if (wanted && wanted !== view?.postId && posts.some((p) => p.postId === wanted)) {
+    void selectPost(wanted);
+  }
+});
 
 api.onUnauthorized = showTokenDialog;
 setLive('off');

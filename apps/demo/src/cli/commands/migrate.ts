@@ -1,10 +1,17 @@
-import { migrate } from '@section-sync/core/postgres';
-import type { CommandContext } from '../context.js';
+import { isUnavailableError, type MigrateResult, migrate } from '@section-sync/core/postgres';
+import { type CommandContext, DatabaseSetupError } from '../context.js';
 
 /** `section-sync migrate`: applies the migrations this version ships. */
 export async function migrateCommand(ctx: CommandContext): Promise<number> {
   const started = Date.now();
-  const result = await migrate(ctx.db);
+  let result: MigrateResult;
+  try {
+    result = await migrate(ctx.db);
+  } catch (error) {
+    // A failed migration (edited file, missing privileges) is the operator's to fix: exit 3.
+    if (isUnavailableError(error)) throw error;
+    throw new DatabaseSetupError(`Migration failed: ${(error as Error).message}`);
+  }
   const elapsedMs = Date.now() - started;
   if (ctx.options.json) {
     ctx.out(JSON.stringify({ status: 'success', ...result, elapsedMs }));

@@ -121,7 +121,9 @@ export class SectionAccordion {
       );
       return;
     }
+    const focus = this.#focusedControl();
     replaceChildren(this.#list, ...sections.map((s, i) => this.#item(s, i, sections.length)));
+    if (focus && !this.#focusAfterRender) this.#restoreFocus(focus);
     if (this.#focusAfterRender) {
       // Keep keyboard focus on the moved section: the same button, or the other at an end.
       const { sectionId, button } = this.#focusAfterRender;
@@ -312,6 +314,45 @@ export class SectionAccordion {
       if (next.join() !== this.sectionIds.join()) this.#actions.onReorder(next);
     });
     return item;
+  }
+
+  // A live refresh redraws the list: the control that had focus (a move button, a field being
+  // typed in) gets it back, caret included.
+  #focusedControl():
+    | { sectionId: string; selector: string; start: number | null; end: number | null }
+    | undefined {
+    const active = document.activeElement;
+    if (!(active instanceof HTMLElement) || !this.#list.contains(active)) return undefined;
+    const item = active.closest<HTMLElement>('[data-id]');
+    if (!item?.dataset.id) return undefined;
+    const name = active.getAttribute('name');
+    const selector = name
+      ? `[name="${name}"]`
+      : (['move-up', 'move-down', 'acc-toggle'].find((c) => active.classList.contains(c)) ?? '');
+    if (!selector) return undefined;
+    const field = active as HTMLInputElement;
+    return {
+      sectionId: item.dataset.id,
+      selector: selector.startsWith('[') ? selector : `.${selector}`,
+      start: 'selectionStart' in field ? field.selectionStart : null,
+      end: 'selectionEnd' in field ? field.selectionEnd : null,
+    };
+  }
+
+  #restoreFocus(focus: {
+    sectionId: string;
+    selector: string;
+    start: number | null;
+    end: number | null;
+  }): void {
+    const control = this.#list.querySelector<HTMLInputElement>(
+      `[data-id="${focus.sectionId}"] ${focus.selector}`,
+    );
+    if (!control) return;
+    control.focus();
+    if (focus.start !== null && typeof control.setSelectionRange === 'function') {
+      control.setSelectionRange(focus.start, focus.end ?? focus.start);
+    }
   }
 
   /** After saving a section its draft is done with. */

@@ -1,0 +1,240 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { backends, type TestDatabase } from '@section-sync/testing';
+import type { FastifyInstance } from 'fastify';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { build, WEB_ROOT } from '../src/app.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const haveChromium = existsSync(CHROMIUM);
+const RESULTS = fileURLToPath(new URL('../test-results/', import.meta.url));
+
+if (!haveChromium) {
+  console.warn(
+    `[section-sync] browser tests skipped: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`,
+  );
+}
+
+async function headings(page: Page): Promise<string[]> {
+  return page.locator('[data-testid=section-heading]').allTextContents();
+}
+
+/** Loads the page afresh on one post and waits until it is live. */
+async function openPost(page: Page, base: string, postId: number): Promise<void> {
+  await page.goto('about:blank');
+  await page.goto(`${base}/#post=${postId}`);
+  await page.waitForSelector(`.eyebrow >> text=Post ${postId} ·`);
+  await page.waitForSelector('[data-testid=section]');
+  await page.waitForSelector('#live[data-state=live]');
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: `${RESULTS}${name}.png`, fullPage: true });
+}
+
+describe.skipIf(!haveChromium)('the web page in Chromium', () => {
+  let t: TestDatabase;
+  let app: FastifyInstance;
+  let base: string;
+  let browser: Browser;
+  let page: Page;
+
+  const api = async (path: string) => (await app.inject({ url: `/api/workflow${path}` })).json();
+
+  beforeAll(async () => {
+    if (!existsSync(WEB_ROOT))
+      throw new Error('The page is not built: run `npm run build -w @section-sync/demo`');
+    mkdirSync(RESULTS, { recursive: true });
+    t = await backends[0]!.open();
+    app = await build({ db: t.db });
+    base = await app.listen({ host: '127.0.0.1', port: 0 });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
+    page = await browser.newPage({ viewport: { width: 1440, height: 960 } });
+    page.on('pageerror', (error) => console.error('page error:', error.message));
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+    await t?.close();
+  });
+
+  it('editing the master updates the accordion, after a dry-run preview', async () => {
+    await openPost(page, base, 5);
+    expect(await page.textContent('[data-testid=format]')).toBe('numbered list');
+    const before = await headings(page);
+    expect(before).toHaveLength(6);
+
+    const lines = (await page.inputValue('#master-text')).split('\n');
+    const edited = [
+      ...lines.slice(0, 4),
+      '5. Where to eat after a long day',
+      lines[4]!.replace(/^5\./, '6.'),
+      lines[5]!.replace(/^6\./, '7.'),
+    ].join('\n');
+    await page.fill('#master-text', edited);
+    await page.click('text=Preview changes');
+    await page.waitForSelector('#preview:not([hidden])');
+    expect(await page.locator('.preview-row[data-kind=created]').allTextContents()).toEqual([
+      expect.stringContaining('Where to eat after a long day'),
+    ]);
+    expect(await page.locator('.preview-row[data-kind=moved]').count()).toBe(2);
+    await shot(page, 'master-preview');
+    // A dry run changes nothing.
+    expect((await api('/posts/5/sections')).sections).toHaveLength(6);
+
+    await page.click('#save-master');
+    await expect
+      .poll(() => headings(page))
+      .toEqual([...before.slice(0, 4), 'Where to eat after a long day', ...before.slice(4)]);
+    expect((await api('/posts/5/sync-status')).status).toBe('OK');
+    await shot(page, 'master-saved');
+  });
+
+  it('dragging a section reorders the rows and the master, and the section keeps its description', async () => {
+    await openPost(page, base, 22);
+    const before = (await api('/posts/22/sections')).sections;
+    const intro = before[0];
+    expect(intro.heading).toBe('Introduction');
+
+    const source = page.locator('[data-testid=section]').nth(0).locator('.acc-head');
+    const target = page.locator('[data-testid=section]').nth(2);
+    const box = (await target.boundingBox())!;
+    await source.dragTo(target, { targetPosition: { x: box.width / 2, y: box.height - 4 } });
+
+    await expect
+      .poll(() => headings(page))
+      .toEqual([
+        before[1].heading,
+        before[2].heading,
+        'Introduction',
+        before[3].heading,
+        before[4].heading,
+      ]);
+    const after = (await api('/posts/22/sections')).sections;
+    const moved = after.find((s: { id: number }) => s.id === intro.id);
+    expect(moved).toMatchObject({
+      order: 3,
+      heading: 'Introduction',
+      description: intro.description,
+    });
+    // The master follows, with the same id and description.
+    await expect
+      .poll(async () => JSON.parse(await page.inputValue('#master-text'))[2])
+      .toMatchObject({ id: intro.id, heading: 'Introduction', description: intro.description });
+    await shot(page, 'dragged');
+  });
+
+  it('moves a section with the keyboard (move up / move down buttons)', async () => {
+    await openPost(page, base, 2);
+    const before = await headings(page);
+    await page.focus(`[aria-label="Move “${before[0]}” down"]`);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => headings(page)).toEqual([before[1], before[0], ...before.slice(2)]);
+    // Focus stays on the moved section, so pressing again keeps moving it.
+    await page.keyboard.press('Enter');
+    await expect
+      .poll(() => headings(page))
+      .toEqual([before[1], before[2], before[0], ...before.slice(3)]);
+  });
+
+  it('a second browser sees changes live: from another page and from plain SQL', async () => {
+    const other = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const second = await other.newPage();
+    try {
+      await openPost(page, base, 14);
+      await openPost(second, base, 14);
+
+      const first = page.locator('[data-testid=section]').nth(0);
+      await first.locator('.acc-toggle').click();
+      await first.locator('input[name=heading]').fill('A good grinder beats a fancy machine');
+      await first.locator('text=Save section').click();
+      await expect
+        .poll(() => headings(second), { timeout: 10_000 })
+        .toContain('A good grinder beats a fancy machine');
+
+      await t.db.query(
+        `UPDATE post_section SET section_heading = 'Edited in psql' WHERE post_id = 14 AND section_order = 4`,
+      );
+      await expect.poll(() => headings(second), { timeout: 10_000 }).toContain('Edited in psql');
+      await expect.poll(() => headings(page), { timeout: 10_000 }).toContain('Edited in psql');
+      await second.waitForSelector('.toast >> text=Updated live');
+      await shot(second, 'live-second-browser');
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('a bad master shows its line and column in plain words and changes nothing', async () => {
+    await openPost(page, base, 3);
+    const masterBefore = (await api('/posts/3/section-headings')).sectionHeadings;
+    const sectionsBefore = await headings(page);
+
+    await page.fill('#master-text', '[\n  {"heading": "Indexes"},\n  {"heading": }\n]');
+    expect(await page.textContent('[data-testid=format]')).toBe('invalid');
+    await page.click('#save-master');
+    const message = page.locator('#master-message');
+    await message.waitFor({ state: 'visible' });
+    await expect
+      .poll(() => message.textContent())
+      .toMatch(/Line 3, column 15: invalid JSON: expected a value/);
+    await shot(page, 'bad-master');
+
+    expect(await headings(page)).toEqual(sectionsBefore);
+    expect((await api('/posts/3/section-headings')).sectionHeadings).toBe(masterBefore);
+    expect(
+      (await api('/posts/3/sections')).sections.map((s: { heading: string }) => s.heading),
+    ).toEqual(sectionsBefore);
+  });
+
+  it('rollback restores a deleted section, with its id and description', async () => {
+    await openPost(page, base, 4);
+    const before = (await api('/posts/4/sections')).sections;
+    const victim = before[1];
+
+    const item = page.locator(`[data-testid=section][data-id="${victim.id}"]`);
+    await item.locator('.acc-toggle').click();
+    await item.locator(`[aria-label="Delete “${victim.heading}”"]`).click();
+    await expect.poll(() => headings(page)).not.toContain(victim.heading);
+
+    const entry = page.locator('[data-testid=log-entry]').first();
+    await expect.poll(() => entry.textContent()).toContain('1 deleted');
+    await entry.locator('button', { hasText: 'Roll back' }).click();
+
+    await expect
+      .poll(() => headings(page))
+      .toEqual(before.map((s: { heading: string }) => s.heading));
+    const restored = (await api('/posts/4/sections')).sections[1];
+    expect(restored).toMatchObject({
+      id: victim.id,
+      heading: victim.heading,
+      description: victim.description,
+    });
+    await shot(page, 'rolled-back');
+  });
+
+  it('takes the overview screenshot (post 22, one section open, a preview showing)', async () => {
+    await openPost(page, base, 22);
+    await page.locator('[data-testid=section]').nth(1).locator('.acc-toggle').click();
+    const master = await page.inputValue('#master-text');
+    const items = JSON.parse(master);
+    items.splice(4, 0, { heading: 'Measuring what the workflow saves', status: 'draft' });
+    await page.fill('#master-text', JSON.stringify(items, null, 2));
+    await page.click('text=Preview changes');
+    await page.waitForSelector('#preview:not([hidden])');
+    await page.evaluate("window.scrollTo(0, 0)");
+    await page.screenshot({ path: `${RESULTS}overview.png` });
+  });
+});
