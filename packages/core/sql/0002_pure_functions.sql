@@ -9,7 +9,7 @@
 --   (U+0080, U+0081) before the cast: the error code and position stay the same, and messages
 --   name them back (jsonb_safe_escapes, code_point_name).
 -- * lower() and \s depend on the locale; the rules want ASCII only, so classes are spelled out
---   and case folding is translate(A-Z, a-z).
+--   and case folding is lower() under the "C" collation (A-Z only, in every locale).
 -- * length() counts code points, as the rules do. Columns are code points too.
 -- * JSON numbers are doubles in JavaScript: `id` and `order` are compared as float8.
 
