@@ -225,6 +225,32 @@ describe.skipIf(!haveChromium)('the web page in Chromium', () => {
     await shot(page, 'rolled-back');
   });
 
+  it('asks for the token when the server needs one, and works once given it', async () => {
+    const guarded = await build({ db: t.db, token: 'demo-token' });
+    const guardedBase = await guarded.listen({ host: '127.0.0.1', port: 0 });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    try {
+      const asking = await context.newPage();
+      await asking.goto(`${guardedBase}/#post=7`);
+      await asking.waitForSelector('text=This server needs an API token');
+      await shot(asking, 'token-dialog');
+      await asking.fill('input[name=token]', 'demo-token');
+      await asking.click('text=Continue');
+      await asking.waitForSelector('[data-testid=section]');
+      await asking.waitForSelector('#live[data-state=live]');
+
+      // A link with the token in the hash works too, and the token leaves the address bar.
+      const linked = await (await browser.newContext()).newPage();
+      await linked.goto(`${guardedBase}/#token=demo-token&post=9`);
+      await linked.waitForSelector('.eyebrow >> text=Post 9 ·');
+      expect(linked.url()).not.toContain('demo-token');
+      await linked.context().close();
+    } finally {
+      await context.close();
+      await guarded.close();
+    }
+  });
+
   it('takes the overview screenshot (post 22, one section open, a preview showing)', async () => {
     await openPost(page, base, 22);
     await page.locator('[data-testid=section]').nth(1).locator('.acc-toggle').click();
@@ -234,7 +260,7 @@ describe.skipIf(!haveChromium)('the web page in Chromium', () => {
     await page.fill('#master-text', JSON.stringify(items, null, 2));
     await page.click('text=Preview changes');
     await page.waitForSelector('#preview:not([hidden])');
-    await page.evaluate("window.scrollTo(0, 0)");
+    await page.evaluate('window.scrollTo(0, 0)');
     await page.screenshot({ path: `${RESULTS}overview.png` });
   });
 });

@@ -79,7 +79,13 @@ export class Api {
       throw new ApiError(0, 'network', 'The server cannot be reached. Is it still running?');
     }
     const text = await response.text();
-    const data: unknown = text ? JSON.parse(text) : undefined;
+    let data: unknown;
+    try {
+      data = text ? JSON.parse(text) : undefined;
+    } catch {
+      // Not our JSON (a proxy's error page, say): keep the status, say what it was.
+      data = { message: `The server answered ${response.status} ${response.statusText}` };
+    }
     if (!response.ok) {
       const error = (data ?? {}) as Partial<ErrorResponse>;
       if (response.status === 401) this.onUnauthorized?.();
