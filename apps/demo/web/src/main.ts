@@ -166,8 +166,10 @@ async function refreshPost(options: { forceMaster?: boolean }): Promise<void> {
       api.syncStatus(postId),
       api.syncLog(postId),
     ]);
-    // A newer load (or another post) won the race: drop this one.
+    // A newer load (or another post) won the race, or a write answered with a newer version
+    // while this read was on its way: drop this one.
     if (sequence !== loadSequence || view?.postId !== postId) return;
+    if (sections.version < view.version) return;
     view = {
       postId,
       version: sections.version,
@@ -229,6 +231,20 @@ function write<T>(
     try {
       const result = await run(view);
       lastOwnWrite = Date.now();
+      // Every write answers with the post's version and sections: take them at once, so the
+      // next queued write sends the right If-Match whatever the refresh below races with.
+      const answer = result as Partial<{ postId: number; version: number; sections: Section[] }>;
+      if (
+        view &&
+        answer.postId === view.postId &&
+        typeof answer.version === 'number' &&
+        answer.sections
+      ) {
+        if (answer.version >= view.version && !(answer as { dryRun?: boolean }).dryRun) {
+          view = { ...view, version: answer.version, sections: answer.sections };
+          accordion.render(answer.sections);
+        }
+      }
       toast(done(result), 'success');
       await refreshPost({});
       void refreshStatuses().catch(() => {});
