@@ -56,6 +56,7 @@ describe.each(backends)('Db adapter and migrations on $name', (backend) => {
       INSERT INTO post_development (post_id, title, section_headings) VALUES (5, 'kept', NULL);
       INSERT INTO post_section (post_id, section_order, section_heading, draft_body)
         VALUES (5, 3, 'B', 'body of B'), (5, 1, 'A', 'body of A'), (5, 3, 'C', 'body of C');`);
+    expect(await currentMigrationVersion(t.db)).toBe(0);
     const first = await migrate(t.db);
     expect(first.applied.length).toBeGreaterThan(0);
     expect(await currentMigrationVersion(t.db)).toBe(await expectedMigrationVersion());

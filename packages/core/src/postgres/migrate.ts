@@ -63,9 +63,13 @@ export async function expectedMigrationVersion(): Promise<number> {
 
 /** The highest migration version recorded in the database, 0 when none. */
 export async function currentMigrationVersion(db: Db): Promise<number> {
+  // Two statements: a query naming a missing table fails at parse time, whatever CASE guards it.
+  const { rows: found } = await db.query<{ present: boolean }>(
+    `SELECT to_regclass('section_sync.migrations') IS NOT NULL AS present`,
+  );
+  if (!found[0]?.present) return 0;
   const { rows } = await db.query<{ version: number | null }>(
-    `SELECT CASE WHEN to_regclass('section_sync.migrations') IS NULL THEN 0
-            ELSE (SELECT coalesce(max(version), 0) FROM section_sync.migrations) END AS version`,
+    'SELECT max(version) AS version FROM section_sync.migrations',
   );
   return Number(rows[0]?.version ?? 0);
 }
