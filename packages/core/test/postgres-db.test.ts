@@ -82,6 +82,30 @@ describe.each(backends)('Db adapter and migrations on $name', (backend) => {
   });
 });
 
+describe.each(backends)('tables in another schema on $name', (backend) => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await backend.open({ migrate: false });
+  });
+  afterAll(() => t?.close());
+
+  it('installs for the schema given and syncs there', async () => {
+    await t.db.exec('CREATE SCHEMA blog');
+    await migrate(t.db, { schema: 'blog' });
+    await t.db.query(
+      `INSERT INTO blog.post_development (post_id, section_headings) VALUES (1, '1. A\n2. B')`,
+    );
+    const { rows } = await t.db.query<{ section_heading: string }>(
+      'SELECT section_heading FROM blog.post_section WHERE post_id = 1 ORDER BY section_order',
+    );
+    expect(rows.map((r) => r.section_heading)).toEqual(['A', 'B']);
+    const { rows: publicTables } = await t.db.query(
+      `SELECT 1 FROM information_schema.tables WHERE table_schema = 'public' AND table_name = 'post_section'`,
+    );
+    expect(publicTables).toEqual([]);
+  });
+});
+
 describe('migration options', () => {
   it('refuses a schema name that is not a plain identifier', () => {
     expect(() => quoteSchema('public; DROP TABLE x')).toThrow(/Invalid schema name/);
