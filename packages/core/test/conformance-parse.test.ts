@@ -1,32 +1,9 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { SectionFormatError } from '../src/errors.js';
 import { detectFormat, parse } from '../src/formats/index.js';
-import type { DesiredSection, MasterFormat, SectionLimits } from '../src/types.js';
+import { loadVectorFiles, type ParseVector } from './conformance-vectors.js';
 
-// The corpus is shared with the PL/pgSQL port: these tests only read it, they never derive it.
-const dir = new URL('../conformance/', import.meta.url);
-
-interface ParseVector {
-  name: string;
-  input: string | null;
-  limits?: Partial<SectionLimits>;
-  format?: MasterFormat;
-  sqlPosition?: false;
-  expect:
-    | { items: DesiredSection[] }
-    | {
-        error: { code: string; line?: number; column?: number; index?: number; field?: string };
-      };
-}
-
-const files = readdirSync(dir)
-  .filter((file) => file.startsWith('parse-') && file.endsWith('.json'))
-  .sort()
-  .map(
-    (file) =>
-      [file, JSON.parse(readFileSync(new URL(file, dir), 'utf8')) as ParseVector[]] as const,
-  );
+const files = loadVectorFiles<ParseVector>('parse-');
 
 describe.each(files)('conformance %s', (_file, vectors) => {
   it.each(vectors.map((v) => [v.name, v] as const))('%s', (_name, vector) => {

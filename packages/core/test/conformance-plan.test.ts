@@ -1,33 +1,10 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { applyPlan, type PlannedSection, plan } from '../src/plan/index.js';
-import { type RenderableSection, render } from '../src/render/index.js';
-import type { ChangeCounts, DesiredSection, ExistingSection, PlanOperation } from '../src/types.js';
+import { applyPlan, plan } from '../src/plan/index.js';
+import { render } from '../src/render/index.js';
+import { loadVectorFiles, type PlanVector, type RenderVector } from './conformance-vectors.js';
 
-// The corpus is shared with the PL/pgSQL port: these tests only read it, they never derive it.
-const dir = new URL('../conformance/', import.meta.url);
-
-interface PlanVector {
-  name: string;
-  existing: ExistingSection[];
-  desired: DesiredSection[];
-  expect: { operations: PlanOperation[]; changes: ChangeCounts; result: PlannedSection[] };
-}
-interface RenderVector {
-  name: string;
-  sections: RenderableSection[];
-  expect: string;
-}
-
-function load<T>(prefix: string): [file: string, vectors: T[]][] {
-  return readdirSync(dir)
-    .filter((file) => file.startsWith(prefix) && file.endsWith('.json'))
-    .sort()
-    .map((file) => [file, JSON.parse(readFileSync(new URL(file, dir), 'utf8')) as T[]]);
-}
-
-const planFiles = load<PlanVector>('plan-');
-const renderFiles = load<RenderVector>('render-');
+const planFiles = loadVectorFiles<PlanVector>('plan-');
+const renderFiles = loadVectorFiles<RenderVector>('render-');
 
 describe.each(planFiles)('conformance %s', (_file, vectors) => {
   it.each(vectors.map((v) => [v.name, v] as const))('%s', (_name, vector) => {

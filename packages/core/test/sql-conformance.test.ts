@@ -1,19 +1,17 @@
 // The whole conformance corpus (conformance/*.json) against the PL/pgSQL port, on PGlite always
 // and on PostgreSQL when DATABASE_URL is set. The TypeScript runners check the same vectors
 // against the specification (conformance-parse / conformance-plan tests).
-import { readdirSync, readFileSync } from 'node:fs';
 import { backends, type TestDatabase } from '@section-sync/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyPlan, type PlannedSection } from '../src/plan/index.js';
-import type { RenderableSection } from '../src/render/index.js';
-import type {
-  ChangeCounts,
-  DesiredSection,
-  ExistingSection,
-  PlanOperation,
-  SectionLimits,
-  SyncPlan,
-} from '../src/types.js';
+import { applyPlan } from '../src/plan/index.js';
+import type { SyncPlan } from '../src/types.js';
+import {
+  type ExpectedError,
+  loadVectors,
+  type ParseVector,
+  type PlanVector,
+  type RenderVector,
+} from './conformance-vectors.js';
 import {
   canonicalJson,
   representable,
@@ -24,44 +22,9 @@ import {
   sqlRenderRows,
 } from './sql-batch.js';
 
-interface ExpectedError {
-  code: string;
-  line?: number;
-  column?: number;
-  index?: number;
-  field?: string;
-}
-interface ParseVector {
-  name: string;
-  input: string | null;
-  limits?: Partial<SectionLimits>;
-  sqlPosition?: false;
-  expect: { items: DesiredSection[] } | { error: ExpectedError };
-}
-interface PlanVector {
-  name: string;
-  existing: ExistingSection[];
-  desired: DesiredSection[];
-  expect: { operations: PlanOperation[]; changes: ChangeCounts; result: PlannedSection[] };
-}
-interface RenderVector {
-  name: string;
-  sections: RenderableSection[];
-  expect: string;
-}
-
-const dir = new URL('../conformance/', import.meta.url);
-
-function load<T>(prefix: string): T[] {
-  return readdirSync(dir)
-    .filter((file) => file.startsWith(prefix) && file.endsWith('.json'))
-    .sort()
-    .flatMap((file) => JSON.parse(readFileSync(new URL(file, dir), 'utf8')) as T[]);
-}
-
-const parseVectors = load<ParseVector>('parse-');
-const planVectors = load<PlanVector>('plan-');
-const renderVectors = load<RenderVector>('render-');
+const parseVectors = loadVectors<ParseVector>('parse-');
+const planVectors = loadVectors<PlanVector>('plan-');
+const renderVectors = loadVectors<RenderVector>('render-');
 
 /**
  * What the port must reproduce of an expected error: the code and every listed position, but
