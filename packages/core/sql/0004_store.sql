@@ -353,10 +353,7 @@ DECLARE
 BEGIN
   PERFORM 1 FROM {{schema}}.section_sync_log l WHERE l.id = v_entry_id AND l.post_id = p_post_id;
   IF NOT FOUND THEN
-    RAISE EXCEPTION USING ERRCODE = 'SS404',
-      MESSAGE = format('Sync log entry %s does not exist for post %s', v_entry_id, p_post_id),
-      DETAIL = jsonb_build_object('entity', 'log_entry', 'postId', p_post_id,
-                                  'entryId', v_entry_id)::text;
+    PERFORM section_sync.raise_log_entry_not_found(p_post_id, v_entry_id);
   END IF;
   RETURN section_sync.rollback(p_post_id, v_entry_id);
 END $$;

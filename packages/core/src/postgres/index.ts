@@ -10,3 +10,4 @@ export * from './pg-adapter.js';
 export * from './pglite-adapter.js';
 export { createStore, type StoreOptions } from './store.js';
 export type * from './store-types.js';
+export * from './operations/index.js';

@@ -1,0 +1,65 @@
+import type { SyncOrigin } from '../../schemas/index.js';
+import { translateDatabaseError } from '../database-errors.js';
+import type { Db } from '../db.js';
+
+/** Syncs and section changes of one (direction, origin, outcome), counted since install. */
+export interface SyncTotal {
+  direction: string;
+  origin: SyncOrigin | string;
+  outcome: string;
+  syncs: number;
+  created: number;
+  updated: number;
+  moved: number;
+  deleted: number;
+}
+
+/** What the last whole-database consistency check (`section-sync check`) found. */
+export interface CheckSummary {
+  checkedAt: string;
+  checkedPosts: number;
+  inconsistentPosts: number;
+}
+
+export interface SyncTotals {
+  totals: SyncTotal[];
+  check: CheckSummary | null;
+}
+
+/**
+ * Every sync the database has logged (API, CLI, and plain SQL through the triggers), as totals
+ * that only grow: the log entries of ended transactions are folded into a totals table here, at
+ * read time, never on the write path. Every app instance reads the same numbers.
+ *
+ * @example
+ * const { totals, check } = await readSyncTotals(db);
+ */
+export async function readSyncTotals(db: Db): Promise<SyncTotals> {
+  try {
+    const { rows } = await db.query<{ t: SyncTotals }>('SELECT section_sync.log_totals() AS t');
+    const { totals, check } = rows[0]!.t;
+    return { totals: totals.map((t) => ({ ...t })), check };
+  } catch (error) {
+    throw translateDatabaseError(error);
+  }
+}
+
+/**
+ * Records the result of a whole-database consistency check, for the `inconsistent posts` metric.
+ *
+ * @example
+ * await recordCheck(db, { checkedPosts: 1200, inconsistentPosts: 0 });
+ */
+export async function recordCheck(
+  db: Db,
+  check: { checkedPosts: number; inconsistentPosts: number },
+): Promise<void> {
+  try {
+    await db.query('SELECT section_sync.record_check($1::bigint, $2::bigint)', [
+      check.checkedPosts,
+      check.inconsistentPosts,
+    ]);
+  } catch (error) {
+    throw translateDatabaseError(error);
+  }
+}
