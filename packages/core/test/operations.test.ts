@@ -178,7 +178,9 @@ describe.each(backends)('sync log operations on $name', (backend) => {
       const before = await readSyncTotals(db);
       await db
         .transaction(async (tx) => {
-          await tx.query(`INSERT INTO post_development (post_id, section_headings) VALUES (42, '["A"]')`);
+          await tx.query(
+            `INSERT INTO post_development (post_id, section_headings) VALUES (42, '["A"]')`,
+          );
           throw new Error('abort');
         })
         .catch(() => {});

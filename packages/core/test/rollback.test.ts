@@ -142,7 +142,9 @@ describe.each(backends)('rollback on $name', (backend) => {
     await db.query(
       `INSERT INTO post_section (post_id, section_order, section_heading) VALUES (6, 1, 'D')`,
     );
-    await db.query(`UPDATE post_section SET status = 'done' WHERE post_id = 6 AND section_heading = 'A'`);
+    await db.query(
+      `UPDATE post_section SET status = 'done' WHERE post_id = 6 AND section_heading = 'A'`,
+    );
     expect((await rows(db, 6)).map((r) => r.heading)).toEqual(['D', 'A', 'B renamed']);
 
     await rollback(db, 6, rename.id);
@@ -152,7 +154,9 @@ describe.each(backends)('rollback on $name', (backend) => {
 
   it('brings back a section edited by the entry and deleted later with the host columns it had when deleted', async () => {
     const [, b] = await setup(7, ['A', 'B']);
-    await db.query(`UPDATE post_development SET section_headings = '["A","B v2"]' WHERE post_id = 7`);
+    await db.query(
+      `UPDATE post_development SET section_headings = '["A","B v2"]' WHERE post_id = 7`,
+    );
     const rename = await lastEntry(db, 7);
     await db.query(`UPDATE post_section SET draft_body = 'second draft' WHERE id = $1`, [b!.id]);
     await db.query('DELETE FROM post_section WHERE id = $1', [b!.id]);
