@@ -1,5 +1,5 @@
 -- 0006: operations. Retention of the sync log (prune in batches, oldest first, never a post's
--- newest entry) and the totals metrics are made of. On the write path this adds one small
+-- newest entry) and the totals the metrics are made of. On the write path this adds one small
 -- queued-count row per log entry (no shared row is updated, so writers of different posts never
 -- wait on each other); the counting itself happens at scrape time.
 

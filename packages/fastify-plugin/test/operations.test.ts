@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { fromPg } from '@section-sync/core/postgres';
+import { fromPg, pruneSyncLog } from '@section-sync/core/postgres';
 import { backends, reportSkippedPostgres } from '@section-sync/testing';
 import Fastify from 'fastify';
 import pg from 'pg';
@@ -202,6 +202,32 @@ describe.each(backends)('operations on $name', (backend) => {
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  it('answers 404 log_entry_pruned when rolling back a pruned entry', async () => {
+    const h = await openApp(backend);
+    cleanups.push(() => h.close());
+    await seedPost(h.app, h.db, 6, masterOf('A'));
+    await h.app.inject({
+      method: 'PUT',
+      url: `${PREFIX}/posts/6/section-headings`,
+      payload: { sectionHeadings: masterOf('B') },
+    });
+    const log = await h.app.inject({ method: 'GET', url: `${PREFIX}/posts/6/sync-log` });
+    const [newest, oldest] = log.json().entries as { id: number }[];
+    await pruneSyncLog(h.db, { keepLast: 1 });
+    const pruned = await h.app.inject({
+      method: 'POST',
+      url: `${PREFIX}/posts/6/sync-log/${oldest!.id}/rollback`,
+    });
+    expect(pruned.statusCode).toBe(404);
+    expect(pruned.json()).toMatchObject({ status: 'error', code: 'log_entry_pruned' });
+    expect(pruned.json().message).toMatch(/was pruned by the retention policy/);
+    const kept = await h.app.inject({
+      method: 'POST',
+      url: `${PREFIX}/posts/6/sync-log/${newest!.id}/rollback`,
+    });
+    expect(kept.statusCode).toBe(200);
   });
 
   it('refuses a retention policy without limits at registration', async () => {

@@ -1,11 +1,11 @@
-import type { SyncOrigin } from '../../schemas/index.js';
 import { translateDatabaseError } from '../database-errors.js';
 import type { Db } from '../db.js';
 
 /** Syncs and section changes of one (direction, origin, outcome), counted since install. */
 export interface SyncTotal {
   direction: string;
-  origin: SyncOrigin | string;
+  /** `api`, `cli`, `trigger`, or what a writer set in `section_sync.origin`. */
+  origin: string;
   outcome: string;
   syncs: number;
   created: number;
@@ -28,8 +28,8 @@ export interface SyncTotals {
 
 /**
  * Every sync the database has logged (API, CLI, and plain SQL through the triggers), as totals
- * that only grow: the log entries of ended transactions are folded into a totals table here, at
- * read time, never on the write path. Every app instance reads the same numbers.
+ * that only grow: the counts each log insert queued are folded into a totals table here, at read
+ * time (each exactly once, a rolled-back sync never). Every app instance reads the same numbers.
  *
  * @example
  * const { totals, check } = await readSyncTotals(db);
@@ -37,8 +37,7 @@ export interface SyncTotals {
 export async function readSyncTotals(db: Db): Promise<SyncTotals> {
   try {
     const { rows } = await db.query<{ t: SyncTotals }>('SELECT section_sync.log_totals() AS t');
-    const { totals, check } = rows[0]!.t;
-    return { totals: totals.map((t) => ({ ...t })), check };
+    return rows[0]!.t;
   } catch (error) {
     throw translateDatabaseError(error);
   }
