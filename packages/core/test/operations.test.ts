@@ -1,4 +1,4 @@
-import { backends, type TestDatabase } from '@section-sync/testing';
+import { backends, openPostgres, postgresUrl, type TestDatabase } from '@section-sync/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LogEntryNotFoundError } from '../src/errors.js';
@@ -221,6 +221,38 @@ describe('readiness without a database', () => {
       expect(await checkReadiness(fromPg(pool))).toMatchObject({ ready: false, database: 'down' });
     } finally {
       await pool.end();
+    }
+  });
+});
+
+describe.skipIf(!postgresUrl)('totals read by several instances at once (PostgreSQL)', () => {
+  it('count every committed sync exactly once while two instances fold concurrently', async () => {
+    const t = await openPostgres();
+    const otherPool = new pg.Pool({ connectionString: t.connectionString, max: 4 });
+    const other = fromPg(otherPool);
+    const syncs = async (db: Db) =>
+      (await readSyncTotals(db)).totals.reduce((n, x) => n + x.syncs, 0);
+    try {
+      const base = await syncs(t.db);
+      let writing = true;
+      const scrapers = [t.db, other].map(async (db) => {
+        while (writing) await readSyncTotals(db);
+      });
+      await Promise.all(
+        Array.from({ length: 60 }, (_, i) =>
+          t.db.query('INSERT INTO post_development (post_id, section_headings) VALUES ($1, $2)', [
+            1000 + i,
+            '["A","B"]',
+          ]),
+        ),
+      );
+      writing = false;
+      await Promise.all(scrapers);
+      expect((await syncs(other)) - base).toBe(60);
+      expect(await syncs(t.db)).toBe(await syncs(other));
+    } finally {
+      await otherPool.end();
+      await t.close();
     }
   });
 });
