@@ -197,16 +197,54 @@ END $$;
 
 -- ---- the writes (called by store_write with the lock held) --------------------------------
 
+-- Whether a post needs no sync in any direction: its master is the canonical rendering of its
+-- rows (orders 1..n) and a fixpoint of parse + render, so parsing it gives back exactly the
+-- rows and plan() would be empty. Returns the number of sections when in sync, else NULL.
+CREATE OR REPLACE FUNCTION section_sync.store_in_sync(p_post_id bigint)
+RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE
+  v_master text;
+  v_rows text;
+  v_count bigint;
+  v_items jsonb;
+BEGIN
+  SELECT d.section_headings INTO v_master
+  FROM {{schema}}.post_development d WHERE d.post_id = p_post_id;
+  SELECT '[' || coalesce(string_agg(section_sync.render_section(s.id, s.section_order,
+           s.section_heading, s.section_description, s.status), ',' ORDER BY s.section_order, s.id), '')
+           || ']',
+         count(*)
+  INTO v_rows, v_count
+  FROM {{schema}}.post_section s
+  WHERE s.post_id = p_post_id;
+  IF v_master IS DISTINCT FROM v_rows THEN
+    RETURN NULL;
+  END IF;
+  -- Not raising: a master the rows rendered may still be unparsable (rows written by plain SQL
+  -- are not validated); the full sync then decides, as it would have without this shortcut.
+  v_items := section_sync.parse_result(v_master)->'items';
+  IF v_items IS NULL OR section_sync.render(v_items) IS DISTINCT FROM v_master THEN
+    RETURN NULL;
+  END IF;
+  RETURN v_count;
+END $$;
+
 -- `both` syncs master -> sections only when the master holds at least one section (an empty
--- master never clears a post's sections as a side effect), then sections -> master.
+-- master never clears a post's sections as a side effect), then sections -> master. A post
+-- already in sync costs one parse and two renders instead of parse, plan and a re-render.
 CREATE OR REPLACE FUNCTION section_sync.store_sync(p_post_id bigint, p_direction text)
 RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
   v_result jsonb;
   v_master text;
+  v_in_sync bigint;
 BEGIN
   IF p_direction NOT IN ('to_sections', 'to_development', 'both') THEN
     RAISE EXCEPTION USING ERRCODE = 'SS400', MESSAGE = format('Unknown direction %L', p_direction);
+  END IF;
+  v_in_sync := section_sync.store_in_sync(p_post_id);
+  IF v_in_sync IS NOT NULL THEN
+    RETURN section_sync.finish(p_post_id, section_sync.no_changes(v_in_sync), NULL);
   END IF;
   IF p_direction = 'to_sections' THEN
     RETURN section_sync.sync_to_sections(p_post_id);

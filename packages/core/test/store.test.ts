@@ -204,6 +204,64 @@ describe.each(backends)('store writes on $name', (backend) => {
         line: 1,
       });
     });
+
+    // A post already in sync takes a shortcut (parse + render instead of plan and re-render);
+    // these pin that the shortcut answers exactly what the full sync would.
+    it.each(['both', 'to_sections', 'to_development'] as const)(
+      '%s of a post already in sync changes nothing, logs nothing and keeps the version',
+      async (direction) => {
+        const postId = await newPost('1. Intro\n2. Setup\n3. Usage');
+        await store.sync(postId, 'both');
+        const before = await store.getPost(postId);
+        const log = await t.db.query(
+          'SELECT count(*) AS n FROM section_sync_log WHERE post_id = $1',
+          [postId],
+        );
+        const outcome = await store.sync(postId, direction);
+        expect(outcome.changes).toEqual({
+          created: 0,
+          updated: 0,
+          moved: 0,
+          deleted: 0,
+          unchanged: 3,
+        });
+        expect(outcome.version).toBe(before.version);
+        expect(outcome.logId).toBeUndefined();
+        expect(await store.getPost(postId)).toEqual(before);
+        expect(
+          await t.db.query('SELECT count(*) AS n FROM section_sync_log WHERE post_id = $1', [
+            postId,
+          ]),
+        ).toEqual(log);
+      },
+    );
+
+    it('both trims a heading that plain SQL wrote untrimmed, though the master renders the rows', async () => {
+      const postId = await newPost('1. Intro');
+      await t.db.query('UPDATE post_section SET section_heading = $2 WHERE post_id = $1', [
+        postId,
+        '  Intro ',
+      ]);
+      expect((await store.getPost(postId)).master).toContain('"heading":"  Intro "');
+      const outcome = await store.sync(postId, 'both');
+      expect(outcome.changes.updated).toBe(1);
+      expect(await headings(postId)).toEqual(['Intro']);
+      expect((await store.getPost(postId)).master).toContain('"heading":"Intro"');
+    });
+
+    it('a master rendered from rows holding a control character fails to_sections, not to_development', async () => {
+      const postId = await newPost('1. Intro');
+      await t.db.query('UPDATE post_section SET section_heading = $2 WHERE post_id = $1', [
+        postId,
+        'In\u0007tro',
+      ]);
+      const before = await store.getPost(postId);
+      await expect(store.sync(postId, 'to_sections')).rejects.toBeInstanceOf(SectionFormatError);
+      await expect(store.sync(postId, 'both')).rejects.toBeInstanceOf(SectionFormatError);
+      const outcome = await store.sync(postId, 'to_development');
+      expect(outcome.changes).toMatchObject({ created: 0, updated: 0, moved: 0, deleted: 0 });
+      expect(await store.getPost(postId)).toEqual(before);
+    });
   });
 
   describe('createSection', () => {
