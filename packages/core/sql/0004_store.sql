@@ -197,54 +197,40 @@ END $$;
 
 -- ---- the writes (called by store_write with the lock held) --------------------------------
 
--- Whether a post needs no sync in any direction: its master is the canonical rendering of its
--- rows (orders 1..n) and a fixpoint of parse + render, so parsing it gives back exactly the
--- rows and plan() would be empty. Returns the number of sections when in sync, else NULL.
+-- A post that needs no sync in any direction: its master is the canonical rendering of its rows
+-- (orders 1..n) and a fixpoint of parse + render, so parsing it gives back exactly the rows and
+-- plan() would be empty. Returns {version, sections} (the wire sections) when in sync, else
+-- NULL. The port of TypeScript `isInSync` (the store's single-post sync checks there); bulk sync
+-- uses this one. parse_result, not parse: a master rendered from rows written by plain SQL may
+-- still be unparsable, and then the full sync decides.
 CREATE OR REPLACE FUNCTION section_sync.store_in_sync(p_post_id bigint)
-RETURNS bigint LANGUAGE plpgsql AS $$
-DECLARE
-  v_master text;
-  v_rows text;
-  v_count bigint;
-  v_items jsonb;
-BEGIN
-  SELECT d.section_headings INTO v_master
-  FROM {{schema}}.post_development d WHERE d.post_id = p_post_id;
-  SELECT '[' || coalesce(string_agg(section_sync.render_section(s.id, s.section_order,
-           s.section_heading, s.section_description, s.status), ',' ORDER BY s.section_order, s.id), '')
-           || ']',
-         count(*)
-  INTO v_rows, v_count
-  FROM {{schema}}.post_section s
-  WHERE s.post_id = p_post_id;
-  IF v_master IS DISTINCT FROM v_rows THEN
-    RETURN NULL;
-  END IF;
-  -- Not raising: a master the rows rendered may still be unparsable (rows written by plain SQL
-  -- are not validated); the full sync then decides, as it would have without this shortcut.
-  v_items := section_sync.parse_result(v_master)->'items';
-  IF v_items IS NULL OR section_sync.render(v_items) IS DISTINCT FROM v_master THEN
-    RETURN NULL;
-  END IF;
-  RETURN v_count;
-END $$;
+RETURNS jsonb LANGUAGE sql STABLE AS $$
+  SELECT jsonb_build_object('version', d.section_sync_version,
+                            'sections', section_sync.store_sections(d.post_id))
+  FROM {{schema}}.post_development d
+  CROSS JOIN LATERAL (
+    SELECT '[' || coalesce(string_agg(section_sync.render_section(s.id, s.section_order,
+             s.section_heading, s.section_description, s.status), ',' ORDER BY s.section_order, s.id),
+             '') || ']' AS master
+    FROM {{schema}}.post_section s
+    WHERE s.post_id = d.post_id
+  ) rendered
+  WHERE d.post_id = p_post_id
+    AND d.section_headings = rendered.master
+    AND section_sync.render(section_sync.parse_result(d.section_headings)->'items')
+        = d.section_headings
+$$;
 
 -- `both` syncs master -> sections only when the master holds at least one section (an empty
--- master never clears a post's sections as a side effect), then sections -> master. A post
--- already in sync costs one parse and two renders instead of parse, plan and a re-render.
+-- master never clears a post's sections as a side effect), then sections -> master.
 CREATE OR REPLACE FUNCTION section_sync.store_sync(p_post_id bigint, p_direction text)
 RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
   v_result jsonb;
   v_master text;
-  v_in_sync bigint;
 BEGIN
   IF p_direction NOT IN ('to_sections', 'to_development', 'both') THEN
     RAISE EXCEPTION USING ERRCODE = 'SS400', MESSAGE = format('Unknown direction %L', p_direction);
-  END IF;
-  v_in_sync := section_sync.store_in_sync(p_post_id);
-  IF v_in_sync IS NOT NULL THEN
-    RETURN section_sync.finish(p_post_id, section_sync.no_changes(v_in_sync), NULL);
   END IF;
   IF p_direction = 'to_sections' THEN
     RETURN section_sync.sync_to_sections(p_post_id);
@@ -408,9 +394,10 @@ CREATE OR REPLACE FUNCTION section_sync.store_write(
   p_post_id bigint, p_op text, p_args jsonb, p_expected_version bigint, p_settings jsonb
 ) RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
-  v_version bigint := section_sync.store_begin(p_post_id, p_expected_version, p_settings);
+  v_version bigint;
   v_result jsonb;
 BEGIN
+  v_version := section_sync.store_begin(p_post_id, p_expected_version, p_settings);
   v_result := CASE p_op
     WHEN 'sync' THEN section_sync.store_sync(p_post_id, p_args->>'direction')
     WHEN 'write_master' THEN section_sync.store_write_master(p_post_id, p_args->>'master')
@@ -445,6 +432,7 @@ DECLARE
   v_post_id bigint;
   v_version bigint;
   v_outcome jsonb;
+  v_in_sync jsonb;
   v_results jsonb := '[]';
   v_state text;
   v_message text;
@@ -457,6 +445,15 @@ BEGIN
   FOR UPDATE;
 
   FOREACH v_post_id IN ARRAY v_post_ids LOOP
+    -- Most posts of a bulk sync are usually in sync already: those cost one read.
+    v_in_sync := CASE WHEN p_direction IN ('to_sections', 'to_development', 'both')
+                      THEN section_sync.store_in_sync(v_post_id) END;
+    IF v_in_sync IS NOT NULL THEN
+      v_results := v_results || jsonb_build_object(
+        'postId', v_post_id, 'status', 'success', 'version', v_in_sync->'version',
+        'changes', section_sync.no_changes(jsonb_array_length(v_in_sync->'sections')));
+      CONTINUE;
+    END IF;
     BEGIN
       v_version := section_sync.store_begin(v_post_id, NULL, NULL);
       v_outcome := section_sync.store_outcome(
