@@ -213,8 +213,9 @@ describe.each(backends)('store writes on $name', (backend) => {
     async function syncVia(path: SyncPath, postId: number, direction: SyncDirection) {
       if (path === 'sync') return (await store.sync(postId, direction)).changes;
       const [result] = (await store.bulkSync({ postIds: [postId], direction })).results;
-      if (result?.status !== 'success')
+      if (result?.status !== 'success' || !result.changes) {
         throw new Error(`bulk sync failed: ${result?.error?.message}`);
+      }
       return result.changes;
     }
     const logSize = async (postId: number) =>
