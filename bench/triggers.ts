@@ -178,9 +178,10 @@ export async function runTriggerBench(options: SuiteOptions): Promise<BenchResul
       await ourPost(db, storePost, base);
       const editedRows = await rowsAfter(db, triggerPost, edited);
       const baseRows = await rowsAfter(db, triggerPost, base);
-      await db.query('INSERT INTO floor_development SELECT * FROM post_development WHERE post_id = $1', [
-        triggerPost,
-      ]);
+      await db.query(
+        'INSERT INTO floor_development SELECT * FROM post_development WHERE post_id = $1',
+        [triggerPost],
+      );
       await db.query('INSERT INTO floor_section SELECT * FROM post_section WHERE post_id = $1', [
         triggerPost,
       ]);

@@ -33,21 +33,31 @@ export async function installSeedBaselines(db: Db): Promise<void> {
   await db.exec(await sqlFile('seed-rows-triggers.sql', seedSchemas.rows));
 }
 
-type SeedItem = string | { heading?: string; title?: string; description?: string; status?: string };
+type SeedItem =
+  | string
+  | { heading?: string; title?: string; description?: string; status?: string };
 
 /**
  * The seed's application-level master -> rows sync, statement for statement: write the master,
  * `json.loads` it, delete every row of the post, insert one row per item (one statement and one
  * round trip each), commit. Every section gets a new id and loses its host columns (its draft).
- * The master write is part of it because the product's API path writes the master too.
+ * The master write is part of it (unless `writeMaster: false`) because the product's API path
+ * writes the master too.
  */
-export async function seedAppSync(db: Db, postId: number, master: string): Promise<void> {
+export async function seedAppSync(
+  db: Db,
+  postId: number,
+  master: string,
+  options: { writeMaster?: boolean } = {},
+): Promise<void> {
   const schema = seedSchemas.app;
   await db.transaction(async (tx) => {
-    await tx.query(`UPDATE ${schema}.post_development SET section_headings = $2 WHERE post_id = $1`, [
-      postId,
-      master,
-    ]);
+    if (options.writeMaster !== false) {
+      await tx.query(
+        `UPDATE ${schema}.post_development SET section_headings = $2 WHERE post_id = $1`,
+        [postId, master],
+      );
+    }
     const items = JSON.parse(master) as SeedItem[];
     await tx.query(`DELETE FROM ${schema}.post_section WHERE post_id = $1`, [postId]);
     for (const [i, item] of items.entries()) {
@@ -93,4 +103,17 @@ export async function seedCheckPost(
     [postId],
   );
   return rows[0]?.sync_status;
+}
+
+/**
+ * The seed's sync endpoint, direction `to_sections`, for one post: `get_post_development`
+ * (one query), then the app sync of the text it read.
+ */
+export async function seedSyncEndpoint(db: Db, postId: number): Promise<void> {
+  const { rows } = await db.query<{ section_headings: string | null }>(
+    `SELECT * FROM ${seedSchemas.app}.post_development WHERE post_id = $1`,
+    [postId],
+  );
+  const master = rows[0]?.section_headings;
+  if (master) await seedAppSync(db, postId, master, { writeMaster: false });
 }
