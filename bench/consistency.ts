@@ -53,7 +53,7 @@ export async function runConsistencyBench(options: SuiteOptions): Promise<BenchR
   const posts = options.quick ? 10_000 : 100_000;
   const rounds = 3;
   const loopSample = options.quick ? 600 : 3_000; // posts per round
-  const ourLoopSample = options.quick ? 6 : 15;
+  const ourLoopSample = options.quick ? 6 : 8;
   const bench = await openBenchDatabase();
   const { db } = bench;
   const store = createStore(db);

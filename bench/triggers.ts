@@ -160,7 +160,8 @@ export async function runTriggerBench(options: SuiteOptions): Promise<BenchResul
   const { db } = bench;
   const where = bench.backend;
   const store = createStore(db, { limits: { maxSections: BENCH_MAX_SECTIONS } });
-  const results: BenchResult[] = [];
+  const masterRows: BenchResult[] = [];
+  const rowsMaster: BenchResult[] = [];
   try {
     await db.exec('ALTER TABLE post_section ADD COLUMN draft_body text');
     await db.exec(SETUP_FLOOR);
@@ -239,7 +240,7 @@ export async function runTriggerBench(options: SuiteOptions): Promise<BenchResul
         warmup,
         samples,
       );
-      results.push(
+      masterRows.push(
         ...rowsOf('master -> rows: rename one + move one', size, [
           {
             variant: 'floor: UPDATE + one set-based upsert, no triggers',
@@ -294,7 +295,7 @@ export async function runTriggerBench(options: SuiteOptions): Promise<BenchResul
       if (renders !== 1) throw new Error(`one statement on ${size} rows logged ${renders} syncs`);
 
       const perRow = (ms: number) => `${((ms / size) * 1000).toFixed(0)} µs/row`;
-      results.push(
+      rowsMaster.push(
         ...rowsOf('rows -> master: one UPDATE of every row', size, [
           {
             variant: 'floor: UPDATE + one render, no triggers',
@@ -320,7 +321,7 @@ export async function runTriggerBench(options: SuiteOptions): Promise<BenchResul
         ]).map((r) => ({ ...r, note: [r.note, where].filter(Boolean).join('; ') })),
       );
     }
-    return results;
+    return [...masterRows, ...rowsMaster];
   } finally {
     await bench.close();
   }
