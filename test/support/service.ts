@@ -26,7 +26,11 @@ export interface Service {
  * const client = service.client({ retry: false });
  */
 export async function startService(options: SectionSyncOptions): Promise<Service> {
-  const app = Fastify({ logger: false });
+  const app = Fastify({
+    logger: process.env.RELIABILITY_LOG
+      ? { level: 'warn', file: process.env.RELIABILITY_LOG }
+      : false,
+  });
   const statuses = new Map<number, number>();
   app.addHook('onResponse', async (_request, reply) => {
     statuses.set(reply.statusCode, (statuses.get(reply.statusCode) ?? 0) + 1);
