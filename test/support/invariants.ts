@@ -99,12 +99,14 @@ function evaluate(
 
 /**
  * Checks the invariants every `intervalMs` until stopped (the sampled snapshots of a load
- * run); `stop()` resolves to every report taken.
+ * run); `stop()` resolves to every report taken. With `whileDown`, a sample that cannot reach
+ * the database (it is being restarted) is skipped rather than failing the run.
  */
 export function sampleInvariants(
   pool: pg.Pool,
   ledger: SectionLedger,
   intervalMs: number,
+  options: { whileDown?: boolean } = {},
 ): { stop(): Promise<InvariantReport[]> } {
   const reports: InvariantReport[] = [];
   let running = true;
@@ -112,7 +114,11 @@ export function sampleInvariants(
     while (running) {
       await new Promise((resolve) => setTimeout(resolve, intervalMs));
       if (!running) break;
-      reports.push(await checkInvariants(pool, ledger));
+      try {
+        reports.push(await checkInvariants(pool, ledger));
+      } catch (error) {
+        if (!options.whileDown) throw error;
+      }
     }
   })();
   return {
