@@ -496,7 +496,8 @@ END $$;
 
 -- The consistency of a post: the parsed master against the rows, position by position
 -- (master item k against the row at section_order k): heading always, description and status
--- where the master gives them, id where the master gives one; a position only one side has is
+-- where the master gives them, id where the master gives one that the plan would match; a
+-- position only one side has is
 -- missing_in_master / missing_in_sections (so gaps and duplicate orders show too).
 CREATE OR REPLACE FUNCTION section_sync.check_post_state(
   p_post_id bigint, p_has_row boolean, p_master text
@@ -527,8 +528,14 @@ CREATE OR REPLACE FUNCTION section_sync.check_post_state(
         m.item IS NULL),
       (2, 'missing_in_sections', m.item->'heading', NULL::jsonb,
         s.id IS NULL),
+      -- As the plan reads ids: only the first item naming a section of this post claims it;
+      -- any other id (a deleted section, another post's) was ignored by the sync, so is no
+      -- difference.
       (3, 'id', m.item->'id', to_jsonb(s.id),
-        m.item ? 'id' AND s.id IS NOT NULL AND (m.item->>'id')::bigint <> s.id),
+        m.item ? 'id' AND s.id IS NOT NULL AND (m.item->>'id')::bigint <> s.id
+        AND EXISTS (SELECT 1 FROM sections x WHERE x.id = (m.item->>'id')::bigint)
+        AND NOT EXISTS (SELECT 1 FROM master e
+                        WHERE e.position < m.position AND e.item->'id' = m.item->'id')),
       (4, 'heading', m.item->'heading', to_jsonb(s.section_heading),
         m.item IS NOT NULL AND s.id IS NOT NULL AND m.item->>'heading' <> s.section_heading),
       (5, 'description', m.item->'description', to_jsonb(s.description),
