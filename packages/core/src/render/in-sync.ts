@@ -7,7 +7,8 @@ import { type RenderableSection, render } from './render.js';
  * Whether a post needs no sync in any direction: its master is exactly the canonical rendering
  * of its sections (orders 1..n) and parsing it gives those sections back unchanged, so the plan
  * would be empty and a re-render would write the same text. A master that does not parse
- * under `limits` is never in sync (the full sync reports why).
+ * under `limits` is never in sync (the full sync reports why). `sections` are one post's rows,
+ * in order, so their ids are distinct.
  *
  * @example
  * const master = render(sections);
