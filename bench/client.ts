@@ -6,7 +6,7 @@ import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { createClient, type SectionSyncClient } from '@section-sync/client';
 import { Pool } from 'undici';
-import type { BenchResult, BenchSuite, SuiteOptions } from './measure.js';
+import { type BenchResult, type BenchSuite, median, rowsOf, type SuiteOptions } from './measure.js';
 
 const SIZES = [10, 100];
 const IN_FLIGHT = 16;
@@ -41,7 +41,7 @@ process.stdout.write(String(app.server.address().port) + '\\n');
 
 type Call = (postId: number) => Promise<unknown>;
 
-/** Rows `{benchmark, size, variant, medianMs, ratio}`; ratio is SDK / raw undici of the same size. */
+/** SDK against a hand-written undici call (its floor), same server, same run. */
 export async function runClientBench(options: SuiteOptions): Promise<BenchResult[]> {
   const { server, origin } = await startServer();
   const pool = new Pool(origin, {
@@ -59,14 +59,10 @@ export async function runClientBench(options: SuiteOptions): Promise<BenchResult
         const [rawMs, sdkMs] = await compare([raw, sdk], size, inFlight, options);
         const benchmark = `client POST sync-sections, ${inFlight} in flight`;
         results.push(
-          { benchmark, size, variant: 'undici request (baseline)', medianMs: rawMs!, ratio: 1 },
-          {
-            benchmark,
-            size,
-            variant: 'SDK syncSections',
-            medianMs: sdkMs!,
-            ratio: sdkMs! / rawMs!,
-          },
+          ...rowsOf(benchmark, size, [
+            { variant: 'floor: hand-written undici request', medianMs: rawMs!, floor: true },
+            { variant: 'ours: SDK syncSections', medianMs: sdkMs! },
+          ]),
         );
       }
     }
@@ -130,12 +126,6 @@ async function run(call: Call, postId: number, inFlight: number, calls: number):
     while (left-- > 0) await call(postId);
   };
   await Promise.all(Array.from({ length: inFlight }, worker));
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 async function startServer(): Promise<{ server: ChildProcess; origin: string }> {

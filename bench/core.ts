@@ -6,7 +6,13 @@ import {
   plan,
   render,
 } from '@section-sync/core';
-import { type BenchResult, type BenchSuite, medianMs, type SuiteOptions } from './measure.js';
+import {
+  type BenchResult,
+  type BenchSuite,
+  medianMs,
+  rowsOf,
+  type SuiteOptions,
+} from './measure.js';
 
 /**
  * The pure core: parse, plan and render of one post with 10, 100 and 500 sections, and parse
@@ -69,13 +75,6 @@ function benchSize(size: number, options: SuiteOptions): BenchResult[] {
   }));
   const same = parse(canonical);
 
-  const row = (benchmark: string, variant: string, ms: number, baseline?: number): BenchResult => ({
-    benchmark,
-    size,
-    variant,
-    medianMs: ms,
-    ratio: baseline === undefined ? null : ms / baseline,
-  });
   const jsonParse = medianMs(() => JSON.parse(canonical), options);
   const jsonStringify = medianMs(
     () =>
@@ -90,50 +89,28 @@ function benchSize(size: number, options: SuiteOptions): BenchResult[] {
       ),
     options,
   );
+  const time = (fn: () => unknown) => medianMs(fn, options);
   return [
-    row('parse', 'JSON.parse (baseline)', jsonParse, jsonParse),
-    row(
-      'parse',
-      'canonical text',
-      medianMs(() => parse(canonical), options),
-      jsonParse,
-    ),
-    row(
-      'parse',
-      'LLM JSON without ids',
-      medianMs(() => parse(edited), options),
-    ),
-    row(
-      'plan',
-      'no change (ids)',
-      medianMs(() => plan(existing, same), options),
-    ),
-    row(
-      'plan',
-      'typical edit',
-      medianMs(() => plan(existing, editedItems), options),
-    ),
-    row(
-      'plan',
-      'all case changed (step 3)',
-      medianMs(() => plan(existing, recased), options),
-    ),
-    row(
-      'plan',
-      'all renamed (step 4)',
-      medianMs(() => plan(existing, renamed), options),
-    ),
-    row('render', 'JSON.stringify (baseline)', jsonStringify, jsonStringify),
-    row(
-      'render',
-      'canonical',
-      medianMs(() => render(existing), options),
-      jsonStringify,
-    ),
-    row(
-      'parse+plan+render',
-      'typical edit',
-      medianMs(() => render(applyPlan(existing, plan(existing, parse(edited)))), options),
-    ),
+    ...rowsOf('parse', size, [
+      { variant: 'floor: JSON.parse of the same text', medianMs: jsonParse, floor: true },
+      { variant: 'ours: parse, canonical text', medianMs: time(() => parse(canonical)) },
+      { variant: 'ours: parse, LLM JSON without ids', medianMs: time(() => parse(edited)) },
+    ]),
+    ...rowsOf('plan', size, [
+      { variant: 'no change (ids)', medianMs: time(() => plan(existing, same)) },
+      { variant: 'typical edit', medianMs: time(() => plan(existing, editedItems)) },
+      { variant: 'all case changed (step 3)', medianMs: time(() => plan(existing, recased)) },
+      { variant: 'all renamed (step 4)', medianMs: time(() => plan(existing, renamed)) },
+    ]),
+    ...rowsOf('render', size, [
+      { variant: 'floor: JSON.stringify of the same items', medianMs: jsonStringify, floor: true },
+      { variant: 'ours: render, canonical', medianMs: time(() => render(existing)) },
+    ]),
+    ...rowsOf('parse+plan+render', size, [
+      {
+        variant: 'typical edit',
+        medianMs: time(() => render(applyPlan(existing, plan(existing, parse(edited))))),
+      },
+    ]),
   ];
 }

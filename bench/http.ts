@@ -1,8 +1,11 @@
 import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { createClient } from '@section-sync/client';
 import sectionSync from '@section-sync/fastify';
 import { openPGlite, openPostgres, postgresUrl, type TestDatabase } from '@section-sync/testing';
 import Fastify from 'fastify';
-import type { BenchResult, SuiteOptions } from './measure.js';
+import { Pool } from 'undici';
+import { type BenchResult, median, type SuiteOptions } from './measure.js';
 
 /** One HTTP row: the usual columns plus throughput and tail latency. */
 export interface HttpBenchResult extends BenchResult {
@@ -63,11 +66,51 @@ const BARE_QUERY = `
                    FROM post_section s WHERE s.post_id = d.post_id), '[]') AS sections
   FROM post_development d WHERE d.post_id = $1`;
 
+/** What one load run measured: throughput and latency percentiles. */
+interface LoadResult {
+  requestsPerSecond: number;
+  p50: number;
+  p99: number;
+}
+
+/**
+ * `in flight` workers calling `call` back to back for `seconds`: the driver for the SDK and for
+ * hand-written undici calls (autocannon cannot drive an SDK), with per-call latencies kept.
+ */
+async function closedLoop(
+  call: (post: number) => Promise<unknown>,
+  inFlight: number,
+  seconds: number,
+): Promise<LoadResult> {
+  const latencies: number[] = [];
+  const end = performance.now() + seconds * 1000;
+  let next = 0;
+  const worker = async () => {
+    while (performance.now() < end) {
+      const t0 = performance.now();
+      await call((next++ % POSTS) + 1);
+      latencies.push(performance.now() - t0);
+    }
+  };
+  const started = performance.now();
+  await Promise.all(Array.from({ length: inFlight }, worker));
+  const elapsed = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  return {
+    requestsPerSecond: latencies.length / elapsed,
+    p50: median(latencies),
+    p99: latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.99))] ?? 0,
+  };
+}
+
 /**
  * `POST /api/workflow/posts/:postId/sync-sections` (direction both, posts already in sync)
  * against, on the same server, a bare Fastify route running one equivalent query (the floor)
- * and a bare route calling the same `store.sync` (what the plugin layer itself costs),
- * measured with autocannon in one run. PostgreSQL when `DATABASE_URL` is set, else PGlite.
+ * and a bare route calling the same `store.sync` (what the plugin layer itself costs), all
+ * driven by autocannon (raw HTTP), and the same endpoint through the SDK next to hand-written
+ * undici calls driven by one closed loop, all in one run: each variant runs twice, half the
+ * time each, in alternating order, so a busy neighbour slows all alike. PostgreSQL when
+ * `DATABASE_URL` is set, else PGlite.
  *
  * @example
  * const rows = await runHttpBench({ quick: true });
@@ -76,6 +119,8 @@ export async function runHttpBench(options: SuiteOptions): Promise<HttpBenchResu
   const autocannon = (await import('autocannon' as string)).default as Autocannon;
   const t: TestDatabase = postgresUrl ? await openPostgres() : await openPGlite();
   const app = Fastify({ logger: false });
+  let pool: Pool | undefined;
+  let client: ReturnType<typeof createClient> | undefined;
   try {
     await app.register(sectionSync, { db: t.db });
     app.post<{ Params: { postId: string } }>('/bare/query/:postId', async (request) => {
@@ -88,6 +133,10 @@ export async function runHttpBench(options: SuiteOptions): Promise<HttpBenchResu
     });
     await app.listen({ host: '127.0.0.1', port: 0 });
     const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+    const undici = new Pool(base, { connections: 16, headersTimeout: 30_000, bodyTimeout: 30_000 });
+    const sdk = createClient({ baseUrl: base, connections: 16 });
+    pool = undici;
+    client = sdk;
     for (let post = 1; post <= POSTS; post++) {
       await t.db.query('INSERT INTO post_development (post_id) VALUES ($1)', [post]);
     }
@@ -103,11 +152,13 @@ export async function runHttpBench(options: SuiteOptions): Promise<HttpBenchResu
         if (put.statusCode !== 200) throw new Error(`seeding failed: ${put.body}`);
       }
 
-      const run = async (path: (post: number) => string): Promise<AutocannonResult> => {
+      const connections = t.backend === 'postgres' ? 16 : 4;
+      const seconds = options.quick ? 2 : 10;
+      const cannon = (path: (post: number) => string) => async (duration: number) => {
         let next = 0;
         const request = {
           url: base,
-          connections: t.backend === 'postgres' ? 16 : 4,
+          connections,
           requests: [
             {
               setupRequest: (r: AutocannonRequest) => ({
@@ -120,36 +171,94 @@ export async function runHttpBench(options: SuiteOptions): Promise<HttpBenchResu
             },
           ],
         };
-        await autocannon({ ...request, duration: 1 }); // warm-up: JIT, pool, plan caches
-        const result = await autocannon({ ...request, duration: options.quick ? 3 : 10 });
+        const result = await autocannon({ ...request, duration });
         if (result.non2xx > 0 || result.errors > 0) {
           throw new Error(`${path(1)}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
         }
-        return result;
+        return {
+          requestsPerSecond: result.requests.average,
+          p50: result.latency.p50,
+          p99: result.latency.p99,
+        };
       };
-      const bare = await run((post) => `/bare/query/${post}`);
-      const store = await run((post) => `/bare/store/${post}`);
-      const plugin = await run((post) => `/api/workflow/posts/${post}/sync-sections`);
-
-      const row = (variant: string, r: AutocannonResult): HttpBenchResult => ({
-        benchmark: 'sync (HTTP)',
-        size,
-        variant: `${variant} (${t.backend})`,
-        medianMs: r.latency.p50,
-        ratio: r.latency.p50 / Math.max(bare.latency.p50, 0.001),
-        requestsPerSecond: Math.round(r.requests.average),
-        p99Ms: r.latency.p99,
-        throughputRatio: r.requests.average / bare.requests.average,
-        database: t.backend,
+      const rawCall = (path: (post: number) => string) => async (post: number) => {
+        const { statusCode, body } = await undici.request({
+          path: path(post),
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ direction: 'both' }),
+        });
+        await body.json();
+        if (statusCode !== 200) throw new Error(`HTTP ${statusCode}`);
+      };
+      const loop = (call: (post: number) => Promise<unknown>) => (duration: number) =>
+        closedLoop(call, connections, duration);
+      const pluginPath = (post: number) => `/api/workflow/posts/${post}/sync-sections`;
+      const variants: {
+        variant: string;
+        floor?: boolean;
+        run: (d: number) => Promise<LoadResult>;
+      }[] = [
+        {
+          variant: 'floor: bare route, one query (autocannon)',
+          floor: true,
+          run: cannon((post) => `/bare/query/${post}`),
+        },
+        {
+          variant: 'bare route calling store.sync (autocannon)',
+          run: cannon((post) => `/bare/store/${post}`),
+        },
+        { variant: 'ours: POST sync-sections, raw HTTP (autocannon)', run: cannon(pluginPath) },
+        {
+          variant: 'floor for the loop: bare route, one query (undici loop)',
+          run: loop(rawCall((post) => `/bare/query/${post}`)),
+        },
+        {
+          variant: 'ours: POST sync-sections, hand-written undici (undici loop)',
+          run: loop(rawCall(pluginPath)),
+        },
+        {
+          variant: 'ours: POST sync-sections, SDK syncSections (undici loop)',
+          run: loop((post) => sdk.syncSections(post, { direction: 'both' })),
+        },
+      ];
+      for (const v of variants) await v.run(1); // warm-up: JIT, pools, plan caches
+      const measured: LoadResult[][] = variants.map(() => []);
+      for (const pass of [0, 1]) {
+        const order = pass === 0 ? [...variants.keys()] : [...variants.keys()].reverse();
+        for (const i of order) measured[i]!.push(await variants[i]!.run(seconds / 2));
+      }
+      const merged = measured.map((runs) => ({
+        requestsPerSecond: runs.reduce((a, r) => a + r.requestsPerSecond, 0) / runs.length,
+        p50: runs.reduce((a, r) => a + r.p50, 0) / runs.length,
+        p99: Math.max(...runs.map((r) => r.p99)),
+      }));
+      const bare = merged[0]!;
+      const loopFloor = merged[3]!;
+      variants.forEach((v, i) => {
+        const r = merged[i]!;
+        // The loop variants are compared with the bare route under the same driver.
+        const floor = i >= 3 ? loopFloor : bare;
+        const share = r.requestsPerSecond / floor.requestsPerSecond;
+        results.push({
+          benchmark: 'sync HTTP, POST sync-sections, posts in sync (p50 latency)',
+          size,
+          variant: v.variant,
+          medianMs: r.p50,
+          ratioToFloor: r.p50 / Math.max(floor.p50, 0.001),
+          ratioToBaseline: null,
+          note: `${Math.round(r.requestsPerSecond).toLocaleString('en-US')} req/s (${Math.round(share * 100)}% of the bare route), p99 ${r.p99.toFixed(1)} ms, ${connections} connections; ${t.backend}`,
+          requestsPerSecond: Math.round(r.requestsPerSecond),
+          p99Ms: r.p99,
+          throughputRatio: share,
+          database: t.backend,
+        });
       });
-      results.push(
-        row('bare route, one query (baseline)', bare),
-        row('bare route calling store.sync', store),
-        row('POST sync-sections (plugin)', plugin),
-      );
     }
     return results;
   } finally {
+    await client?.close();
+    await pool?.close();
     await app.close();
     await t.close();
   }

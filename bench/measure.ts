@@ -2,16 +2,22 @@ import { performance } from 'node:perf_hooks';
 
 /** One row of the benchmark table (also the shape of `results/latest.json`). */
 export interface BenchResult {
-  /** What is measured, e.g. `parse`, `plan`, `sync (HTTP)`. */
+  /** What is measured, e.g. `parse`, `master -> rows`, `sync (HTTP)`. */
   benchmark: string;
-  /** Sections per post. */
+  /** Sections per post (rows touched, posts checked: the benchmark says). */
   size: number;
-  /** The input or the baseline, e.g. `typical edit`, `JSON.parse (baseline)`. */
+  /** Who does the work: ours, a baseline (the seed design's algorithm) or the floor. */
   variant: string;
-  /** Median time of one call. */
+  /** Median time of one call (per post for throughput rows, p50 latency for HTTP rows). */
   medianMs: number;
-  /** Time relative to the baseline of the same size, when the row has one. */
-  ratio: number | null;
+  /** `medianMs` over the floor's of the same benchmark and size, when it has a floor. */
+  ratioToFloor: number | null;
+  /** `medianMs` over the baseline's (named in `baseline`), when it has one. */
+  ratioToBaseline: number | null;
+  /** The variant `ratioToBaseline` is taken against. */
+  baseline?: string;
+  /** Anything else worth a column: req/s and p99, posts per second, how it was sampled. */
+  note?: string;
 }
 
 export interface SuiteOptions {
@@ -23,6 +29,86 @@ export interface SuiteOptions {
 export interface BenchSuite {
   name: string;
   run(options: SuiteOptions): Promise<BenchResult[]>;
+}
+
+/** A measured variant before the ratios are known. */
+export interface Measured {
+  variant: string;
+  medianMs: number;
+  /** This row is the floor of its group. */
+  floor?: boolean;
+  /** The variant this row is compared with (a baseline of the group), if any. */
+  baseline?: string;
+  note?: string;
+}
+
+/**
+ * The rows of one benchmark and size, with the ratios to the group's floor and to each row's
+ * baseline filled in.
+ *
+ * @example
+ * rowsOf('parse', 100, [{ variant: 'JSON.parse', medianMs: 0.04, floor: true }, { variant: 'parse', medianMs: 0.06 }]);
+ */
+export function rowsOf(benchmark: string, size: number, measured: Measured[]): BenchResult[] {
+  const floor = measured.find((m) => m.floor);
+  return measured.map((m) => {
+    const baseline = m.baseline ? measured.find((b) => b.variant === m.baseline) : undefined;
+    return {
+      benchmark,
+      size,
+      variant: m.variant,
+      medianMs: m.medianMs,
+      ratioToFloor: floor ? m.medianMs / floor.medianMs : null,
+      ratioToBaseline: baseline ? m.medianMs / baseline.medianMs : null,
+      ...(baseline ? { baseline: baseline.variant } : {}),
+      ...(m.note ? { note: m.note } : {}),
+    };
+  });
+}
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** One variant of an interleaved comparison. */
+export interface Contender {
+  call: () => Promise<unknown>;
+  /** Timed samples at most (for a baseline too slow to sample as often as the rest). */
+  maxSamples?: number;
+  /** Untimed calls at most (defaults to the comparison's warm-up). */
+  maxWarmup?: number;
+}
+
+/**
+ * Median time of each call, timed in turns (a, b, c, a, b, c, ...; the first of a round
+ * rotates) so that a busy machine slows every variant alike, after `warmup` untimed rounds.
+ */
+export async function interleaved(
+  contenders: readonly Contender[],
+  warmup: number,
+  samples: number,
+): Promise<number[]> {
+  const times: number[][] = contenders.map(() => []);
+  const warmed: number[] = contenders.map(() => 0);
+  for (let round = 0; round < warmup + samples; round++) {
+    for (let k = 0; k < contenders.length; k++) {
+      const i = (round + k) % contenders.length;
+      const c = contenders[i]!;
+      if (round < warmup) {
+        if (warmed[i]! >= (c.maxWarmup ?? warmup)) continue;
+        warmed[i]!++;
+        await c.call();
+        continue;
+      }
+      if (times[i]!.length >= (c.maxSamples ?? samples)) continue;
+      const t0 = performance.now();
+      await c.call();
+      times[i]!.push(performance.now() - t0);
+    }
+  }
+  return times.map(median);
 }
 
 // Results land here so the measured work cannot be optimised away.

@@ -2,16 +2,21 @@
 // Prints one Markdown table and writes results/latest.md and results/latest.json.
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { performance } from 'node:perf_hooks';
 import { clientSuite } from './client.js';
+import { consistencySuite } from './consistency.js';
 import { coreSuite } from './core.js';
 import { runHttpBench } from './http.js';
 import { type BenchResult, type BenchSuite, sinkValue } from './measure.js';
+import { throughputSuite } from './throughput.js';
 import { runTriggerBench } from './triggers.js';
 
 // Database suites run on PostgreSQL when DATABASE_URL is set, PGlite otherwise.
 const suites: BenchSuite[] = [
   coreSuite,
   { name: 'triggers', run: runTriggerBench },
+  throughputSuite,
+  consistencySuite,
   { name: 'http', run: runHttpBench },
   clientSuite,
 ];
@@ -27,24 +32,33 @@ if (selected.length === 0) {
   process.exit(2);
 }
 
+const started = performance.now();
 const results: BenchResult[] = [];
 for (const suite of selected) {
+  const t0 = performance.now();
   console.error(`running ${suite.name}${quick ? ' (quick)' : ''}...`);
   results.push(...(await suite.run({ quick })));
+  console.error(`  ${suite.name}: ${((performance.now() - t0) / 1000).toFixed(0)} s`);
 }
+const seconds = ((performance.now() - started) / 1000).toFixed(0);
 
 const formatMs = (ms: number) =>
   ms >= 100 ? ms.toFixed(0) : ms >= 1 ? ms.toFixed(2) : ms >= 0.01 ? ms.toFixed(3) : ms.toFixed(4);
+const formatRatio = (ratio: number | null) =>
+  ratio === null || !Number.isFinite(ratio)
+    ? ''
+    : `${ratio >= 100 ? ratio.toFixed(0) : ratio.toFixed(2)}x`;
 const table = [
-  '| benchmark | size | variant | median ms | ratio |',
-  '|---|---:|---|---:|---:|',
+  '| benchmark | size | variant | median ms | vs floor | vs baseline | note |',
+  '|---|---:|---|---:|---:|---:|---|',
   ...results.map(
     (r) =>
-      `| ${r.benchmark} | ${r.size} | ${r.variant} | ${formatMs(r.medianMs)} | ${r.ratio === null ? '' : `${r.ratio.toFixed(2)}x`} |`,
+      `| ${r.benchmark} | ${r.size.toLocaleString('en-US')} | ${r.variant} | ${formatMs(r.medianMs)} | ${formatRatio(r.ratioToFloor)} | ${formatRatio(r.ratioToBaseline)} | ${r.note ?? ''} |`,
   ),
 ].join('\n');
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
-const header = `Node ${process.version}, ${cpu} x${os.cpus().length}, ${new Date().toISOString()}${quick ? ', quick run' : ''}`;
+const where = process.env.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : 'PGlite';
+const header = `Node ${process.version}, ${cpu} x${os.cpus().length}, ${where}, ${new Date().toISOString()}, ${seconds} s${quick ? ', quick run' : ''}. Medians; "vs floor" and "vs baseline" are ratios of medians measured in the same run (below 1 is faster).`;
 console.log(`${header}\n\n${table}`);
 
 // Written through a temporary file so a cut-off run never leaves half a result behind.

@@ -1,24 +1,34 @@
-import { performance } from 'node:perf_hooks';
-import type { Db } from '@section-sync/core/postgres';
-import { openPGlite, openPostgres, postgresUrl, type TestDatabase } from '@section-sync/testing';
-import type { BenchResult, SuiteOptions } from './measure.js';
+import { createStore, type Db } from '@section-sync/core/postgres';
+import { installSeedBaselines, seedAppSync, seedSchemas } from './baselines/index.js';
+import { BENCH_MAX_SECTIONS, openBenchDatabase } from './database.js';
+import { type BenchResult, interleaved, rowsOf, type SuiteOptions } from './measure.js';
 
-// The in-database sync (0003_sync.sql) against the physical floor of the same write:
+// The sync of one post, both directions, against the original design's algorithms and the
+// physical floor of the same write, all measured in turns in one run:
 //
-// - master UPDATE: one `UPDATE post_development SET section_headings = ...` with a realistic
-//   edit (one section renamed, one moved from position 2 to n-1, so most orders shift) through
-//   the master -> rows trigger (parse, plan, apply, log). Floor: the same UPDATE plus one
-//   set-based upsert of every row of the result, in one statement, on tables without triggers.
-// - post_section statement: one UPDATE touching every row of a post through the rows -> master
-//   statement trigger (renumber, render, write the master, log). Floor: the same UPDATE plus
-//   one render written to the master, in one statement, on tables without triggers.
+// - master -> rows: the master is rewritten with a realistic edit (one section renamed, one
+//   moved from position 2 to n-1, so most orders shift), alternately to the edited list and
+//   back, so every call is the same edit.
+//     ours, API path      store.writeMaster (one statement: lock, write, trigger, read-back)
+//     ours, trigger       a plain UPDATE of the master (parse, plan, apply, log in the trigger)
+//     baseline app sync   the seed's Python: UPDATE the master, DELETE every row, one INSERT
+//                         per row (round trip each), in one transaction
+//     baseline trigger    the seed's primary trigger: a PL/pgSQL loop, one SELECT and one
+//                         UPDATE/INSERT per item, matched by position
+//     floor               the same UPDATE plus one set-based upsert of the resulting rows, one
+//                         statement, on tables without triggers
+// - rows -> master: one UPDATE touching every row of a post.
+//     ours                the statement trigger (renumber, one render, log)
+//     baseline            the seed's FOR EACH ROW triggers (a full re-render per row)
+//     floor               the same UPDATE plus one render written to the master, one statement
 //
 // The floor runs on twin tables (floor_development / floor_section: same columns, indexes and
-// constraints, same rows and ids, no triggers) rather than with triggers switched off, because
-// switching (ALTER TABLE, session_replication_role) flushes the plan caches of the other side.
-// Every section carries a 1,200-character host column (its draft), which the log snapshots copy.
+// constraints, same rows and ids, no triggers), the baselines on their own tables in their own
+// schemas (baselines/), rather than with triggers switched off, because switching (ALTER TABLE,
+// session_replication_role) flushes the plan caches of the other side. Every section carries a
+// 1,200-character host column (its draft), which the log snapshots copy.
 
-const SIZES = [10, 100, 500];
+const SIZES = [10, 100, 1000];
 
 interface Item {
   order: number;
@@ -37,7 +47,7 @@ function baseItems(size: number): Item[] {
 }
 
 /** The base list with one section renamed and one moved from position 2 to position n-1. */
-function editedItems(size: number): Item[] {
+export function editedItems(size: number): Item[] {
   const items = baseItems(size).map((item) => ({ ...item }));
   const renamed = Math.floor(size / 3);
   items[renamed]!.heading = `${items[renamed]!.heading} (renamed)`;
@@ -46,31 +56,7 @@ function editedItems(size: number): Item[] {
   return items.map((item, i) => ({ ...item, order: i + 1 }));
 }
 
-const median = (times: number[]): number => {
-  const sorted = [...times].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
-
-/**
- * Median time of each of two calls, timed in turns (a, b, a, b, ...) so that a busy machine
- * slows both alike, after `warmup` untimed rounds.
- */
-async function interleaved(
-  fns: [() => Promise<unknown>, () => Promise<unknown>],
-  warmup: number,
-  samples: number,
-): Promise<[number, number]> {
-  const times: [number[], number[]] = [[], []];
-  for (let round = 0; round < warmup + samples; round++) {
-    for (const f of [0, 1] as const) {
-      const t0 = performance.now();
-      await fns[f]();
-      if (round >= warmup) times[f].push(performance.now() - t0);
-    }
-  }
-  return [median(times[0]), median(times[1])];
-}
+export { baseItems };
 
 const SETUP_FLOOR = `
   CREATE TABLE floor_development (LIKE post_development INCLUDING ALL);
@@ -90,8 +76,9 @@ const FLOOR_MASTER_UPSERT = `
     section_description = EXCLUDED.section_description, status = EXCLUDED.status,
     updated_at = now()`;
 
-const TOUCH_ALL = `
-  UPDATE post_section SET status = CASE WHEN status = 'review' THEN 'draft' ELSE 'review' END
+const touchAll = (schema: string) => `
+  UPDATE ${schema}.post_section
+  SET status = CASE WHEN status = 'review' THEN 'draft' ELSE 'review' END
   WHERE post_id = $1`;
 
 const FLOOR_TOUCH_ALL_RENDER = `
@@ -105,6 +92,8 @@ const FLOOR_TOUCH_ALL_RENDER = `
       'heading', section_heading, 'description', section_description, 'status', status)
       ORDER BY section_order) FROM u))
   WHERE post_id = $1`;
+
+const DRAFT = `repeat('draft ', 200)`;
 
 /** The rows (with ids) the trigger leaves for a master: what the floor writes directly. */
 async function rowsAfter(db: Db, postId: number, master: string): Promise<string> {
@@ -130,125 +119,215 @@ async function logCount(db: Db, postId: number): Promise<number> {
   return Number(rows[0]!.n);
 }
 
+/** A post of the seed's tables with `items` as rows (set-based, triggers out of the way). */
+async function seedPost(db: Db, schema: string, postId: number, items: Item[]): Promise<void> {
+  await db.exec(`ALTER TABLE ${schema}.post_section DISABLE TRIGGER USER;
+    ALTER TABLE ${schema}.post_development DISABLE TRIGGER USER`);
+  await db.query(
+    `INSERT INTO ${schema}.post_development (post_id, section_headings) VALUES ($1, $2)`,
+    [postId, JSON.stringify(items)],
+  );
+  await db.query(
+    `INSERT INTO ${schema}.post_section
+       (post_id, section_order, section_heading, section_description, status, draft_body)
+     SELECT $1, x."order", x.heading, x.description, x.status, ${DRAFT}
+     FROM jsonb_to_recordset($2::jsonb) AS x("order" int, heading text, description text, status text)`,
+    [postId, JSON.stringify(items)],
+  );
+  await db.exec(`ALTER TABLE ${schema}.post_section ENABLE TRIGGER USER;
+    ALTER TABLE ${schema}.post_development ENABLE TRIGGER USER`);
+}
+
+/** Our post `postId` with `master`'s sections, each with a draft. */
+async function ourPost(db: Db, postId: number, master: string): Promise<void> {
+  await db.query('INSERT INTO post_development (post_id, section_headings) VALUES ($1, $2)', [
+    postId,
+    master,
+  ]);
+  await db.query(`UPDATE post_section SET draft_body = ${DRAFT} WHERE post_id = $1`, [postId]);
+}
+
 /**
- * Trigger benchmarks on PostgreSQL when `DATABASE_URL` is set, else on PGlite. Ratios are
- * against the floor of the same size (goal: within 1.5x at 100 and 500 sections).
+ * Both directions of one post's sync at 10, 100 and 1,000 sections, on PostgreSQL when
+ * `DATABASE_URL` is set, else on PGlite. The parser's section limit is raised for the run
+ * (store option `limits.maxSections`, session setting `section_sync.max_sections`).
  *
  * @example
  * const rows = await runTriggerBench({ quick: true });
  */
 export async function runTriggerBench(options: SuiteOptions): Promise<BenchResult[]> {
-  const t: TestDatabase = postgresUrl ? await openPostgres() : await openPGlite();
-  const db = t.db;
-  const where = t.backend;
-  const samples = options.quick ? 9 : 41;
-  const warmup = options.quick ? 3 : 8;
-  const results: BenchResult[] = [];
+  const bench = await openBenchDatabase();
+  const { db } = bench;
+  const where = bench.backend;
+  const store = createStore(db, { limits: { maxSections: BENCH_MAX_SECTIONS } });
+  const masterRows: BenchResult[] = [];
+  const rowsMaster: BenchResult[] = [];
   try {
     await db.exec('ALTER TABLE post_section ADD COLUMN draft_body text');
     await db.exec(SETUP_FLOOR);
+    await installSeedBaselines(db);
+
+    // Every post of every size first: the seed's tables get their rows with triggers disabled,
+    // and that ALTER TABLE must not fall between measurements.
+    const posts = [];
     for (const size of SIZES) {
-      const postId = size;
       const base = JSON.stringify(baseItems(size));
       const edited = JSON.stringify(editedItems(size));
-      await db.query('INSERT INTO post_development (post_id, section_headings) VALUES ($1, $2)', [
-        postId,
-        base,
-      ]);
+      const triggerPost = size;
+      const storePost = 100_000 + size;
+      await ourPost(db, triggerPost, base);
+      await ourPost(db, storePost, base);
+      const editedRows = await rowsAfter(db, triggerPost, edited);
+      const baseRows = await rowsAfter(db, triggerPost, base);
       await db.query(
-        `UPDATE post_section SET draft_body = repeat('draft ', 200) WHERE post_id = $1`,
-        [postId],
-      );
-      const editedRows = await rowsAfter(db, postId, edited);
-      const baseRows = await rowsAfter(db, postId, base);
-      await db.query(
-        `INSERT INTO floor_development SELECT * FROM post_development WHERE post_id = $1;`,
-        [postId],
+        'INSERT INTO floor_development SELECT * FROM post_development WHERE post_id = $1',
+        [triggerPost],
       );
       await db.query('INSERT INTO floor_section SELECT * FROM post_section WHERE post_id = $1', [
-        postId,
+        triggerPost,
       ]);
+      for (const schema of Object.values(seedSchemas)) {
+        await seedPost(db, schema, size, baseItems(size));
+      }
+      posts.push({ size, base, edited, baseRows, editedRows, triggerPost, storePost });
+    }
 
-      // master UPDATE: each call flips between the two lists, so every call is the same edit.
-      let triggerFlip = false;
-      let floorFlip = false;
-      const [triggerMs, floorMs] = await interleaved(
+    for (const { size, base, edited, baseRows, editedRows, triggerPost, storePost } of posts) {
+      const big = size >= 1000;
+      const samples = options.quick ? (big ? 5 : 9) : big ? 21 : 41;
+      const warmup = options.quick ? 2 : big ? 4 : 8;
+      // Each variant flips between the two lists, so every call is the same edit.
+      const flipper = () => {
+        let flip = false;
+        return () => {
+          flip = !flip;
+          return flip;
+        };
+      };
+      const [floorFlip, triggerFlip, storeFlip, appFlip, seedFlip] = Array.from(
+        { length: 5 },
+        flipper,
+      );
+      const [floorMs, triggerMs, storeMs, appMs, seedMs] = await interleaved(
         [
-          () => {
-            triggerFlip = !triggerFlip;
-            return db.query(
-              'UPDATE post_development SET section_headings = $2 WHERE post_id = $1',
-              [postId, triggerFlip ? edited : base],
-            );
+          {
+            call: () => {
+              const f = floorFlip!();
+              return db.query(FLOOR_MASTER_UPSERT, [
+                triggerPost,
+                f ? edited : base,
+                f ? editedRows : baseRows,
+              ]);
+            },
           },
-          () => {
-            floorFlip = !floorFlip;
-            return db.query(FLOOR_MASTER_UPSERT, [
-              postId,
-              floorFlip ? edited : base,
-              floorFlip ? editedRows : baseRows,
-            ]);
+          {
+            call: () =>
+              db.query('UPDATE post_development SET section_headings = $2 WHERE post_id = $1', [
+                triggerPost,
+                triggerFlip!() ? edited : base,
+              ]),
+          },
+          { call: () => store.writeMaster(storePost, storeFlip!() ? edited : base) },
+          { call: () => seedAppSync(db, size, appFlip!() ? edited : base) },
+          {
+            call: () =>
+              db.query(
+                `UPDATE ${seedSchemas.master}.post_development SET section_headings = $2 WHERE post_id = $1`,
+                [size, seedFlip!() ? edited : base],
+              ),
+          },
+        ],
+        warmup,
+        samples,
+      );
+      masterRows.push(
+        ...rowsOf('master -> rows: rename one + move one', size, [
+          {
+            variant: 'floor: UPDATE + one set-based upsert, no triggers',
+            medianMs: floorMs!,
+            floor: true,
+          },
+          {
+            variant: 'ours, API path: store.writeMaster',
+            medianMs: storeMs!,
+            baseline: 'baseline: app sync (delete all, insert per row)',
+          },
+          {
+            variant: 'ours: UPDATE through the trigger (parse, plan, apply, log)',
+            medianMs: triggerMs!,
+            baseline: 'baseline: per-row positional trigger',
+          },
+          {
+            variant: 'baseline: app sync (delete all, insert per row)',
+            medianMs: appMs!,
+            note: 'loses ids and drafts',
+          },
+          {
+            variant: 'baseline: per-row positional trigger',
+            medianMs: seedMs!,
+            note: 'drafts stay at positions',
+          },
+        ]).map((r) => ({ ...r, note: [r.note, where].filter(Boolean).join('; ') })),
+      );
+
+      // rows -> master: one statement, every row. The seed's per-row triggers re-render the
+      // whole post once per row (and grow the jsonb one element at a time): about 2 minutes
+      // for one statement at 1,000 rows here, so it is timed once there, and not in quick runs.
+      const seedRuns = big ? (options.quick ? 0 : 1) : size >= 100 ? 11 : samples;
+      const [touchFloorMs, touchMs, touchSeedMs] = await interleaved(
+        [
+          { call: () => db.query(FLOOR_TOUCH_ALL_RENDER, [triggerPost]) },
+          { call: () => db.query(touchAll('public'), [triggerPost]) },
+          {
+            call: () => db.query(touchAll(seedSchemas.rows), [size]),
+            maxSamples: seedRuns,
+            maxWarmup: big ? 0 : 2,
           },
         ],
         warmup,
         samples,
       );
 
-      const [touchMs, touchFloorMs] = await interleaved(
-        [() => db.query(TOUCH_ALL, [postId]), () => db.query(FLOOR_TOUCH_ALL_RENDER, [postId])],
-        warmup,
-        samples,
-      );
-
       // One statement, one render: the log grows by one entry per statement, whatever N is.
-      const before = await logCount(db, postId);
-      await db.query(TOUCH_ALL, [postId]);
-      const renders = (await logCount(db, postId)) - before;
+      const before = await logCount(db, triggerPost);
+      await db.query(touchAll('public'), [triggerPost]);
+      const renders = (await logCount(db, triggerPost)) - before;
       if (renders !== 1) throw new Error(`one statement on ${size} rows logged ${renders} syncs`);
 
-      results.push(
-        {
-          benchmark: 'master UPDATE, rename one + move one',
-          size,
-          variant: `floor: UPDATE + set-based upsert, no triggers (${where})`,
-          medianMs: floorMs,
-          ratio: 1,
-        },
-        {
-          benchmark: 'master UPDATE, rename one + move one',
-          size,
-          variant: `trigger: parse, plan, apply, log (${where})`,
-          medianMs: triggerMs,
-          ratio: triggerMs / floorMs,
-        },
-        {
-          benchmark: 'post_section UPDATE of every row',
-          size,
-          variant: `floor: UPDATE + one render, no triggers (${where})`,
-          medianMs: touchFloorMs,
-          ratio: 1,
-        },
-        {
-          benchmark: 'post_section UPDATE of every row',
-          size,
-          variant: `statement trigger: renumber, one render, log (${where})`,
-          medianMs: touchMs,
-          ratio: touchMs / touchFloorMs,
-        },
+      const perRow = (ms: number) => `${((ms / size) * 1000).toFixed(0)} µs/row`;
+      rowsMaster.push(
+        ...rowsOf('rows -> master: one UPDATE of every row', size, [
+          {
+            variant: 'floor: UPDATE + one render, no triggers',
+            medianMs: touchFloorMs!,
+            floor: true,
+            note: perRow(touchFloorMs!),
+          },
+          {
+            variant: 'ours: statement trigger (renumber, one render, log)',
+            medianMs: touchMs!,
+            baseline: 'baseline: per-row triggers (one render per row)',
+            note: perRow(touchMs!),
+          },
+          ...(seedRuns > 0
+            ? [
+                {
+                  variant: 'baseline: per-row triggers (one render per row)',
+                  medianMs: touchSeedMs!,
+                  note: `${perRow(touchSeedMs!)}; ${seedRuns} run${seedRuns > 1 ? 's' : ''}`,
+                },
+              ]
+            : []),
+        ]).map((r) => ({ ...r, note: [r.note, where].filter(Boolean).join('; ') })),
       );
     }
-    return results;
+    return [...masterRows, ...rowsMaster];
   } finally {
-    await t.close();
+    await bench.close();
   }
 }
 
 // `node --import tsx bench/triggers.ts [--quick]` runs this suite alone.
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const rows = await runTriggerBench({ quick: process.argv.includes('--quick') });
-  for (const r of rows) {
-    console.log(
-      `| ${r.benchmark} | ${r.size} | ${r.variant} | ${r.medianMs.toFixed(2)} | ${r.ratio?.toFixed(2)}x |`,
-    );
-  }
+  console.table(await runTriggerBench({ quick: process.argv.includes('--quick') }));
 }

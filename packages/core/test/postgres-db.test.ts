@@ -7,6 +7,7 @@ import {
   fromPg,
   migrate,
   quoteSchema,
+  translateDatabaseError,
 } from '../src/postgres/index.js';
 
 describe.each(backends)('Db adapter and migrations on $name', (backend) => {
@@ -114,6 +115,18 @@ describe('migration options', () => {
 });
 
 describe('unavailable database', () => {
+  it('treats a statement cancelled by statement_timeout or lock_timeout as unavailable, not as a bug', () => {
+    // Both roll the transaction back whole; the API used to answer them 500.
+    for (const code of ['57014', '55P03']) {
+      const error = Object.assign(new Error('canceling statement due to statement timeout'), {
+        code,
+      });
+      expect(translateDatabaseError(error)).toBeInstanceOf(DatabaseUnavailableError);
+    }
+    const bug = Object.assign(new Error('division by zero'), { code: '22012' });
+    expect(translateDatabaseError(bug)).toBe(bug);
+  });
+
   it('turns a refused connection into DatabaseUnavailableError', async () => {
     const pg = (await import('pg')).default;
     const pool = new pg.Pool({
