@@ -95,6 +95,11 @@ DECLARE
   v_keep int := greatest(coalesce(p_keep_last, 1), 1);
   v_result jsonb;
 BEGIN
+  -- The metrics queue is emptied by every scrape; a host that never scrapes still has it
+  -- emptied here, so retention bounds it as it bounds the log.
+  IF NOT p_dry_run THEN
+    PERFORM section_sync.fold_log_totals();
+  END IF;
   WITH RECURSIVE post_ids AS (
     -- The next posts that have entries: one index probe each (a loose index scan).
     (SELECT l.post_id FROM {{schema}}.section_sync_log l

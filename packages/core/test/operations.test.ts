@@ -174,6 +174,19 @@ describe.each(backends)('sync log operations on $name', (backend) => {
       expect(await readSyncTotals(db)).toEqual(after);
     });
 
+    it('are folded by a prune too, so the queue stays bounded where nothing scrapes', async () => {
+      await readSyncTotals(db);
+      await createPost(db, 43, '["A"]');
+      const queued = async () =>
+        (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM section_sync_log_uncounted'))
+          .rows[0]!.n;
+      expect(await queued()).toBe(1);
+      await pruneSyncLog(db, { keepLast: 1 }, { dryRun: true });
+      expect(await queued()).toBe(1);
+      await pruneSyncLog(db, { keepLast: 1 });
+      expect(await queued()).toBe(0);
+    });
+
     it('do not count a sync whose transaction rolled back', async () => {
       const before = await readSyncTotals(db);
       await db
