@@ -537,7 +537,8 @@ END $$;
 
 -- Restores the rows of a log entry's "before" snapshot as a new logged sync (direction
 -- 'rollback'): rows still there get their order, heading, description and status back; rows
--- deleted since come back with their id and every host column; rows created since are deleted;
+-- deleted since come back with their id and every host column (as last logged); rows created
+-- since are deleted;
 -- the master is re-rendered. SS404 unknown entry; SS400 an entry of another post, or a deleted
 -- row whose id now belongs to another post.
 --   SELECT section_sync.rollback(7, 42);
@@ -603,9 +604,24 @@ BEGIN
       END) FILTER (WHERE c.id IS NOT NULL AND (t.id IS NULL OR
         (t.ord, t.heading, t.description, t.status) IS DISTINCT FROM
         (c.ord, c.heading, c.description, c.status))), '[]'::jsonb),
-    coalesce(jsonb_agg(t.r ORDER BY t.ord) FILTER (WHERE c.id IS NULL), '[]'::jsonb)
+    -- A row deleted since comes back with the entry's order, heading, description and status,
+    -- but with its host columns as last logged (the entry that deleted it): the entry's own
+    -- snapshot may predate content the host wrote later.
+    coalesce(jsonb_agg(coalesce(latest.row, t.r) || jsonb_build_object(
+        'section_order', t.r->'section_order', 'section_heading', t.r->'section_heading',
+        'section_description', t.r->'section_description', 'status', t.r->'status')
+      ORDER BY t.ord) FILTER (WHERE c.id IS NULL), '[]'::jsonb)
   INTO v_operations, v_restore
-  FROM t FULL JOIN c ON t.id = c.id;
+  FROM t FULL JOIN c ON t.id = c.id
+  LEFT JOIN LATERAL (
+    SELECT logged.row
+    FROM {{schema}}.section_sync_log l
+    CROSS JOIN LATERAL jsonb_array_elements(l.before->'sections') AS logged(row)
+    WHERE c.id IS NULL AND l.post_id = p_post_id AND l.id > p_entry_id
+      AND (logged.row->>'id')::bigint = t.id
+    ORDER BY l.id DESC
+    LIMIT 1
+  ) latest ON true;
 
   PERFORM section_sync.apply_operations(p_post_id, v_operations, v_restore);
   -- Every current row replaces a row of v_before: the log's "before" is exactly v_before.
