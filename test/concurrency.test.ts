@@ -33,7 +33,15 @@ describeWithPostgres('concurrent SDK clients and plain SQL writers on the same p
 
   beforeAll(async () => {
     t = await openPostgres();
-    sqlPool = new pg.Pool({ connectionString: t.connectionString, max: SQL_WRITERS + 2 });
+    // A plain UPDATE/DELETE on post_section locks its rows before the trigger takes the post
+    // lock, the store the other way round: the two can deadlock. PostgreSQL detects it after
+    // deadlock_timeout (1 s) in the backend that waited longest; this short one makes the plain
+    // SQL writer the victim (it runs its statement again, counted), so API callers see none.
+    sqlPool = new pg.Pool({
+      connectionString: t.connectionString,
+      max: SQL_WRITERS + 2,
+      options: '-c deadlock_timeout=100ms',
+    });
     await installContentMarkers(t.pool);
     const postIds = await seedPosts(t.pool, ledger, 1, POSTS);
     target = { postIds, seedLogIds: await seedLogIds(t.pool) };

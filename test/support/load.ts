@@ -178,13 +178,13 @@ export async function runSdkWorker(
         const key = `${error.status} ${error.code}`;
         tally.refused[key] = (tally.refused[key] ?? 0) + 1;
       } else {
-        tally.unexpected.push(`${kind} on post ${postId}: ${describe(error)}`);
+        tally.unexpected.push(`${kind} on post ${postId}: ${describeError(error)}`);
       }
     }
   }
 }
 
-function describe(error: unknown): string {
+function describeError(error: unknown): string {
   if (error instanceof SectionSyncApiError) return `${error.status} ${error.code} ${error.message}`;
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
@@ -277,7 +277,7 @@ export async function runSqlWriter(
       }
       tally.operations[kind] = (tally.operations[kind] ?? 0) + 1;
     } catch (error) {
-      tally.unexpected.push(`${kind} on post ${postId}: ${describe(error)}`);
+      tally.unexpected.push(`${kind} on post ${postId}: ${describeError(error)}`);
     }
   }
 }

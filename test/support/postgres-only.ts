@@ -3,14 +3,14 @@ import { describe } from 'vitest';
 
 /**
  * `describe` for tests that need a real PostgreSQL server (several connections, killed
- * backends, restarts): skipped, with a visible reason, when `DATABASE_URL` is not set.
+ * backends, restarts): skipped, with a visible reason, when `DATABASE_URL` is not set, or when
+ * `missing` names something else the test needs and does not have.
  *
  * @example
  * describeWithPostgres('16 SDK clients and plain SQL writers', () => { ... });
  */
-export function describeWithPostgres(name: string, body: () => void): void {
-  if (!postgresUrl) {
-    console.warn(`[section-sync reliability] skipped "${name}": set DATABASE_URL to run it`);
-  }
-  describe.skipIf(!postgresUrl)(name, body);
+export function describeWithPostgres(name: string, body: () => void, missing?: string): void {
+  const reason = postgresUrl ? missing : 'set DATABASE_URL to run it';
+  if (reason) console.warn(`[section-sync reliability] skipped "${name}": ${reason}`);
+  describe.skipIf(reason !== undefined)(name, body);
 }

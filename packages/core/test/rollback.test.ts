@@ -95,6 +95,29 @@ describe.each(backends)('rollback on $name', (backend) => {
     );
   });
 
+  it("brings a deleted section back with its host content as last logged, not the entry's older copy", async () => {
+    // Rolling back to a state older than the host's drafting used to restore the section with
+    // the content it had then (here none), losing what was drafted before the delete.
+    await db.query('INSERT INTO post_development (post_id, section_headings) VALUES (51, $1)', [
+      '1. A\n2. B',
+    ]);
+    await db.query(
+      `UPDATE post_development SET section_headings = '1. A\n2. B\n3. C' WHERE post_id = 51`,
+    );
+    const older = await lastEntry(db, 51);
+    await db.query(
+      `UPDATE post_section SET draft_body = 'drafted B' WHERE post_id = 51 AND section_heading = 'B'`,
+    );
+    const [, b] = await rows(db, 51);
+    await db.query(`DELETE FROM post_section WHERE post_id = 51 AND section_heading = 'B'`);
+
+    await rollback(db, 51, older.id);
+    expect(await rows(db, 51)).toEqual([
+      expect.objectContaining({ heading: 'A', draft_body: null }),
+      { ...b, order: 2, draft_body: 'drafted B' },
+    ]);
+  });
+
   it('undoes a master write: renamed back, deleted rows return, created rows go', async () => {
     const before = await setup(2, ['Intro', 'Main', 'End']);
     await db.query(
