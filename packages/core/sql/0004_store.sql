@@ -569,27 +569,56 @@ $$;
 -- The consistency of the posts after p_after (post_id order), p_limit of them, optionally
 -- only one status or only the inconsistent ones. Posts are the post_development rows and the
 -- post ids that have sections but no such row ('No master data').
+-- A page costs what it covers, not the whole table: post ids are taken in ranges of the
+-- post_development index (p_limit of them without a filter; with one, growing ranges until the
+-- page is full), and the orphan ids of post_section only within each range.
 CREATE OR REPLACE FUNCTION section_sync.check_posts(
   p_after bigint, p_limit int, p_status text DEFAULT NULL, p_inconsistent boolean DEFAULT false
 ) RETURNS TABLE (
   post_id bigint, status text, version bigint, master_count int, section_count int,
   differences jsonb
-) LANGUAGE sql STABLE AS $$
-  SELECT ids.post_id, c.status, coalesce(d.section_sync_version, 0), c.master_count,
-         c.section_count, c.differences
-  FROM (
-    SELECT pd.post_id FROM {{schema}}.post_development pd WHERE pd.post_id > p_after
-    UNION
-    SELECT ps.post_id FROM {{schema}}.post_section ps WHERE ps.post_id > p_after
-  ) ids
-  LEFT JOIN {{schema}}.post_development d ON d.post_id = ids.post_id
-  CROSS JOIN LATERAL section_sync.check_post_state(
-    ids.post_id, d.post_id IS NOT NULL, d.section_headings) c
-  WHERE (p_status IS NULL OR c.status = p_status)
-    AND (NOT coalesce(p_inconsistent, false) OR c.status <> 'OK')
-  ORDER BY ids.post_id
-  LIMIT p_limit
-$$;
+) LANGUAGE plpgsql STABLE AS $$
+DECLARE
+  v_filtered boolean := p_status IS NOT NULL OR coalesce(p_inconsistent, false);
+  v_after bigint := p_after;
+  v_range int := greatest(p_limit, 1);
+  v_upto bigint;
+  v_ids int;
+  v_found int := 0;
+  v_rows int;
+BEGIN
+  WHILE v_found < p_limit LOOP
+    SELECT max(r.post_id), count(*) INTO v_upto, v_ids
+    FROM (SELECT pd.post_id FROM {{schema}}.post_development pd
+          WHERE pd.post_id > v_after ORDER BY pd.post_id LIMIT v_range) r;
+    -- The last range runs to the end, for orphans after the last post_development row.
+    IF v_ids < v_range THEN v_upto := NULL; END IF;
+
+    RETURN QUERY
+    SELECT ids.post_id, c.status, coalesce(d.section_sync_version, 0), c.master_count,
+           c.section_count, c.differences
+    FROM (
+      SELECT pd.post_id FROM {{schema}}.post_development pd
+      WHERE pd.post_id > v_after AND (v_upto IS NULL OR pd.post_id <= v_upto)
+      UNION
+      SELECT ps.post_id FROM {{schema}}.post_section ps
+      WHERE ps.post_id > v_after AND (v_upto IS NULL OR ps.post_id <= v_upto)
+        AND NOT EXISTS (SELECT 1 FROM {{schema}}.post_development x WHERE x.post_id = ps.post_id)
+    ) ids
+    LEFT JOIN {{schema}}.post_development d ON d.post_id = ids.post_id
+    CROSS JOIN LATERAL section_sync.check_post_state(
+      ids.post_id, d.post_id IS NOT NULL, d.section_headings) c
+    WHERE (p_status IS NULL OR c.status = p_status)
+      AND (NOT coalesce(p_inconsistent, false) OR c.status <> 'OK')
+    ORDER BY ids.post_id
+    LIMIT p_limit - v_found;
+    GET DIAGNOSTICS v_rows = ROW_COUNT;
+    v_found := v_found + v_rows;
+    EXIT WHEN v_upto IS NULL;
+    v_after := v_upto;
+    IF v_filtered THEN v_range := least(v_range * 2, 1000); END IF;
+  END LOOP;
+END $$;
 
 -- ---- sync log -----------------------------------------------------------------------------
 

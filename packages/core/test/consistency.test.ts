@@ -76,6 +76,12 @@ describe.each(backends)('consistency check on $name', (backend) => {
       `UPDATE post_section SET status = 'published' WHERE post_id = 10 AND section_order = 3`,
     );
     expected.set(10, 'Content mismatch');
+    // 11: rows but no post_development row, after the last post that has one.
+    await withoutTriggers(
+      t.db,
+      `INSERT INTO post_section (post_id, section_order, section_heading) VALUES (11, 1, 'Late orphan')`,
+    );
+    expected.set(11, 'No master data');
   });
   afterAll(() => t?.close());
 
@@ -209,7 +215,29 @@ describe.each(backends)('consistency check on $name', (backend) => {
       limit: 4,
       cursor: rest.nextCursor!,
     });
-    expect(last).toEqual({ items: [], nextCursor: null });
+    expect(last).toEqual({ items: [expect.objectContaining({ postId: 11 })], nextCursor: null });
+  });
+
+  // A page reads post ids range by range; a filtered page widens its range until it is full.
+  it.each([1, 2, 5])('pages filtered results %i at a time, across ranges', async (limit) => {
+    const pageThrough = async (filter: {
+      status?: SyncStatus['status'];
+      inconsistent?: boolean;
+    }) => {
+      const ids: number[] = [];
+      let cursor: number | undefined;
+      for (;;) {
+        const page = await store.listSyncStatus({ ...filter, limit, cursor });
+        ids.push(...page.items.map((i) => i.postId));
+        if (page.nextCursor === null) return ids;
+        cursor = page.nextCursor;
+      }
+    };
+    const matching = (keep: (status: SyncStatus['status']) => boolean) =>
+      [...expected].filter(([, status]) => keep(status)).map(([id]) => id);
+    expect(await pageThrough({ inconsistent: true })).toEqual(matching((s) => s !== 'OK'));
+    expect(await pageThrough({ status: 'No master data' })).toEqual([3, 4, 11]);
+    expect(await pageThrough({})).toEqual([...expected.keys()]);
   });
 
   it('repairing with a sync makes a post OK', async () => {
