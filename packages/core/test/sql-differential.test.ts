@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SectionFormatError } from '../src/errors.js';
 import { parse } from '../src/formats/index.js';
 import { plan } from '../src/plan/index.js';
-import { type RenderableSection, render } from '../src/render/index.js';
+import { isInSync, type RenderableSection, render } from '../src/render/index.js';
 import type { DesiredSection, ExistingSection, SectionLimits } from '../src/types.js';
 import {
   canonicalJson,
@@ -375,6 +375,121 @@ const renderRows: fc.Arbitrary<RenderableSection[]> = fc.array(
   { maxLength: 10 },
 );
 
+// Posts whose master is the render of their rows, mostly in sync, each with at most one of the
+// defects that make parse give back something else (or fail), and a few with another master.
+const IN_SYNC_CASES = 600;
+const defects = [
+  'untrimmed heading',
+  'empty heading',
+  'heading control',
+  'heading newline',
+  'heading C1 control',
+  'heading with tab',
+  'heading at limit',
+  'heading over limit',
+  'empty status',
+  'untrimmed status',
+  'status control',
+  'description control',
+  'description CRLF',
+  'description over limit',
+  'order gap',
+  'id past 2^53',
+  'id at 2^53 - 1',
+  'master differs',
+] as const;
+interface InSyncSample {
+  rows: { heading: string; description: string | null; status: string | null }[];
+  defect: { at: number; kind: (typeof defects)[number] } | null;
+}
+const inSyncCase: fc.Arbitrary<InSyncSample> = fc.record({
+  rows: fc.array(
+    fc.record({
+      heading: fc.constantFrom(
+        'Intro',
+        'Set up',
+        'Écrire',
+        '数据 😀',
+        'A "quoted" one',
+        'back\\slash',
+        '1. Numbered',
+      ),
+      description: fc.constantFrom(null, '', 'Notes', 'two\nlines'),
+      status: fc.constantFrom(null, 'draft', 'done', 'in progress'),
+    }),
+    { maxLength: 8 },
+  ),
+  defect: fc.option(fc.record({ at: fc.nat(), kind: fc.constantFrom(...defects) }), { freq: 3 }),
+});
+type InSyncCase = { rows: (RenderableSection & { id: number })[]; master: string };
+
+function withDefect(sample: InSyncSample, index: number): InSyncCase {
+  const { rows: fields, defect } = sample;
+  const rows = fields.map((f, k) => ({ id: index * 100 + k + 1, order: k + 1, ...f }));
+  const at = defect && rows.length > 0 ? defect.at % rows.length : -1;
+  const row = rows[at];
+  let master: string | undefined;
+  if (defect && row) {
+    switch (defect.kind) {
+      case 'untrimmed heading':
+        row.heading = ` ${row.heading}`;
+        break;
+      case 'empty heading':
+        row.heading = '';
+        break;
+      case 'heading control':
+        row.heading += '\u0007';
+        break;
+      case 'heading newline':
+        row.heading = 'a\nb';
+        break;
+      case 'heading C1 control':
+        row.heading += '\u0085';
+        break;
+      case 'heading with tab':
+        row.heading = 'a\tb';
+        break;
+      case 'heading at limit':
+        row.heading = 'h'.repeat(1000);
+        break;
+      case 'heading over limit':
+        row.heading = 'h'.repeat(1001);
+        break;
+      case 'empty status':
+        row.status = '';
+        break;
+      case 'untrimmed status':
+        row.status = 'done ';
+        break;
+      case 'status control':
+        row.status = 'do\u0001ne';
+        break;
+      case 'description control':
+        row.description = 'x\u000b';
+        break;
+      case 'description CRLF':
+        row.description = 'a\r\nb';
+        break;
+      case 'description over limit':
+        row.description = 'd'.repeat(10_001);
+        break;
+      case 'order gap':
+        for (const later of rows.slice(at)) later.order += 1;
+        break;
+      case 'id past 2^53':
+        row.id = 2 ** 53 + 2 * index;
+        break;
+      case 'id at 2^53 - 1':
+        row.id = 2 ** 53 - 1 - index;
+        break;
+      case 'master differs':
+        master = `${render(rows)} `;
+        break;
+    }
+  }
+  return { rows, master: master ?? render(rows) };
+}
+
 // ---- comparison -------------------------------------------------------------------------------
 
 /** The TypeScript result in the SQL result's terms. */
@@ -465,6 +580,47 @@ describe.each(backends)(
       );
       const sql = rows[0]!.text;
       expect(differences(doubles, doubles.map(String), sql), `seed ${seed}`).toEqual([]);
+    });
+
+    it(`in sync: in_sync_count agrees with isInSync on ${IN_SYNC_CASES} posts`, async () => {
+      const cases = fc
+        .sample(inSyncCase, { numRuns: IN_SYNC_CASES, seed })
+        .map((sample, index) => withDefect(sample, index));
+      const rows = cases.flatMap((c, index) =>
+        c.rows.map((r) => ({
+          id: r.id,
+          post_id: index + 1,
+          section_order: r.order,
+          section_heading: r.heading,
+          section_description: r.description,
+          status: r.status,
+        })),
+      );
+      await t.db.transaction(async (tx) => {
+        await tx.query("SELECT set_config('session_replication_role', 'replica', true)");
+        await tx.query('DELETE FROM post_section');
+        // A host's own tables may allow NULL where ours say NOT NULL.
+        await tx.query(
+          'ALTER TABLE post_section ALTER COLUMN section_description DROP NOT NULL, ALTER COLUMN status DROP NOT NULL',
+        );
+        await tx.query(
+          `INSERT INTO post_section (id, post_id, section_order, section_heading, section_description, status)
+           SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(id bigint, post_id bigint,
+             section_order int, section_heading text, section_description text, status text)`,
+          [JSON.stringify(rows)],
+        );
+      });
+      const { rows: counts } = await t.db.query<{ n: number | null }>(
+        `SELECT section_sync.in_sync_count(x.post_id, x.master) AS n
+         FROM jsonb_to_recordset($1::jsonb) AS x(post_id bigint, master text)
+         ORDER BY x.post_id`,
+        [JSON.stringify(cases.map((c, index) => ({ post_id: index + 1, master: c.master })))],
+      );
+      const ts = cases.map((c) => (isInSync(c.master, c.rows) ? c.rows.length : null));
+      const sql = counts.map((r) => r.n);
+      expect(ts.filter((n) => n !== null).length, 'both outcomes are reached').toBeGreaterThan(100);
+      expect(ts.filter((n) => n === null).length, 'both outcomes are reached').toBeGreaterThan(100);
+      expect(differences(cases, ts, sql), `seed ${seed}`).toEqual([]);
     });
 
     it(`render: ${RENDER_CASES} random section lists, from jsonb and from rows`, async () => {
