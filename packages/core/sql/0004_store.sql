@@ -197,44 +197,67 @@ END $$;
 
 -- ---- the writes (called by store_write with the lock held) --------------------------------
 
--- The number of sections of a post that needs no sync in any direction, else NULL: its master
--- is the canonical rendering of its rows and parsing it would give the rows back unchanged, so
+-- Whether parse() of a row's canonical rendering gives the row back unchanged: rules 6-8
+-- already hold (heading trimmed and non-empty, status trimmed and non-empty or NULL, no control
+-- characters, within the limits, id a safe integer). Inlined into the queries that use it.
+CREATE OR REPLACE FUNCTION section_sync.row_parses_back(
+  p_id bigint, p_heading text, p_description text, p_status text
+) RETURNS boolean LANGUAGE sql STABLE PARALLEL SAFE
+RETURN p_id BETWEEN -9007199254740991 AND 9007199254740991
+  AND p_heading <> ''
+  AND p_heading = btrim(p_heading, section_sync.trimmable())
+  AND p_heading !~ '[\u0001-\u0008\u000a-\u001f\u007f-\u009f]'
+  AND length(p_heading) <= section_sync.limit_value(NULL, 'maxHeadingLength',
+    'section_sync.max_heading_length', 1000)
+  AND (p_status IS NULL OR (
+    p_status <> '' AND p_status = btrim(p_status, section_sync.trimmable())
+    AND p_status !~ '[\u0001-\u0008\u000a-\u001f\u007f-\u009f]'
+    AND length(p_status) <= section_sync.limit_value(NULL, 'maxStatusLength',
+      'section_sync.max_status_length', 100)))
+  AND (p_description IS NULL OR (
+    p_description !~ '[\u0001-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]'
+    AND length(p_description) <= section_sync.limit_value(NULL, 'maxDescriptionLength',
+      'section_sync.max_description_length', 10000)));
+
+-- The sections of many posts as the in-sync test needs them: per post, the canonical rendering
+-- of its rows, their number, and whether every row parses back at its position 1..n.
+CREATE OR REPLACE FUNCTION section_sync.rendered_posts(p_after bigint, p_upto bigint)
+RETURNS TABLE (post_id bigint, master text, sections int, parses_back boolean)
+LANGUAGE sql STABLE AS $$
+  SELECT r.post_id,
+         '[' || string_agg(section_sync.render_section(r.id, r.section_order, r.section_heading,
+                  r.section_description, r.status), ',' ORDER BY r.section_order, r.id) || ']',
+         count(*)::int,
+         bool_and(r.section_order = r.position AND section_sync.row_parses_back(r.id,
+                  r.section_heading, r.section_description, r.status))
+  FROM (
+    SELECT s.id, s.post_id, s.section_order, s.section_heading, s.section_description, s.status,
+           row_number() OVER (PARTITION BY s.post_id ORDER BY s.section_order, s.id) AS position
+    FROM {{schema}}.post_section s
+    WHERE s.post_id > p_after AND s.post_id <= p_upto
+  ) r
+  GROUP BY r.post_id
+$$;
+
+-- Whether a post with this master and these rendered rows (NULLs: no rows) needs no sync in any
+-- direction: its master is the canonical rendering of its rows, which parse back unchanged, so
 -- the plan would be empty, a re-render would write the same text, and the consistency check
--- would find nothing. The port of TypeScript `isInSync`, without parsing: the rows are what
--- parse() returns exactly when orders are 1..n and every field already obeys rules 6-8
--- (headings trimmed and non-empty, statuses trimmed and non-empty or NULL, no control
--- characters, within the limits, ids safe integers). A differential test holds it equal to
--- `isInSync` on random rows.
+-- would find nothing. The SQL port of TypeScript `isInSync`, without parsing; a differential
+-- test holds the two equal on random rows.
+CREATE OR REPLACE FUNCTION section_sync.master_in_sync(
+  p_master text, p_rendered text, p_sections int, p_parses_back boolean
+) RETURNS boolean LANGUAGE sql STABLE PARALLEL SAFE
+RETURN CASE WHEN p_sections IS NULL THEN p_master = '[]'
+  ELSE p_master = p_rendered AND p_parses_back AND p_sections <= section_sync.limit_value(NULL,
+    'maxSections', 'section_sync.max_sections', 500) END;
+
+-- The number of sections of one post that needs no sync (see master_in_sync), else NULL.
 CREATE OR REPLACE FUNCTION section_sync.in_sync_count(p_post_id bigint, p_master text)
 RETURNS int LANGUAGE sql STABLE AS $$
-  SELECT count(*)::int
-  FROM (
-    SELECT s.*, row_number() OVER (ORDER BY s.section_order, s.id) AS position
-    FROM {{schema}}.post_section s
-    WHERE s.post_id = p_post_id
-  ) r
-  HAVING p_master = '[' || coalesce(string_agg(section_sync.render_section(r.id,
-           r.section_order, r.section_heading, r.section_description, r.status), ','
-           ORDER BY r.section_order, r.id), '') || ']'
-    AND count(*) <= section_sync.limit_value(NULL, 'maxSections', 'section_sync.max_sections', 500)
-    AND coalesce(bool_and(
-      r.section_order = r.position
-      AND r.id BETWEEN -9007199254740991 AND 9007199254740991
-      AND r.section_heading <> ''
-      AND r.section_heading = btrim(r.section_heading, section_sync.trimmable())
-      AND r.section_heading !~ '[\u0001-\u0008\u000a-\u001f\u007f-\u009f]'
-      AND length(r.section_heading) <= section_sync.limit_value(NULL, 'maxHeadingLength',
-        'section_sync.max_heading_length', 1000)
-      AND (r.status IS NULL OR (
-        r.status <> '' AND r.status = btrim(r.status, section_sync.trimmable())
-        AND r.status !~ '[\u0001-\u0008\u000a-\u001f\u007f-\u009f]'
-        AND length(r.status) <= section_sync.limit_value(NULL, 'maxStatusLength',
-          'section_sync.max_status_length', 100)))
-      AND (r.section_description IS NULL OR (
-        r.section_description !~ '[\u0001-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]'
-        AND length(r.section_description) <= section_sync.limit_value(NULL,
-          'maxDescriptionLength', 'section_sync.max_description_length', 10000)))
-    ), true)
+  SELECT coalesce(r.sections, 0)
+  FROM (SELECT 1) one
+  LEFT JOIN section_sync.rendered_posts(p_post_id - 1, p_post_id) r ON true
+  WHERE coalesce(section_sync.master_in_sync(p_master, r.master, r.sections, r.parses_back), false)
 $$;
 
 -- {version, sections} (the wire sections) of a post that needs no sync (see in_sync_count),
@@ -518,7 +541,7 @@ EXCEPTION WHEN SQLSTATE 'SS001' THEN
   RETURN jsonb_build_object('error', SQLERRM);
 END $$;
 
--- The consistency of a post: the parsed master against the rows, position by position
+-- The consistency of a post, the long way: the parsed master against the rows, position by position
 -- (master item k against the row at section_order k): heading always, description and status
 -- where the master gives them, id where the master gives one that the plan would match; a
 -- position only one side has is
@@ -593,30 +616,58 @@ CREATE OR REPLACE FUNCTION section_sync.compare_post_state(
   FROM parsed, counts c
 $$;
 
--- The consistency of a post (see compare_post_state). A post whose master is the canonical
--- rendering of rows that parse would give back (in_sync_count) is OK without parsing: that is
--- most posts, and parsing in PL/pgSQL is nearly all the cost of a check.
-CREATE OR REPLACE FUNCTION section_sync.check_post_state(
-  p_post_id bigint, p_has_row boolean, p_master text
-) RETURNS TABLE (
-  status text, master_count int, section_count int, differences jsonb
-) LANGUAGE plpgsql STABLE AS $$
-DECLARE
-  v_count int := CASE WHEN p_has_row THEN section_sync.in_sync_count(p_post_id, p_master) END;
+-- The consistency of every post with an id in (p_after, p_upto]: the post_development rows and
+-- the post ids that have sections but no such row ('No master data'). Posts in sync (most) are
+-- OK from the rendering of their rows alone; only the others are parsed and compared.
+--   SELECT * FROM section_sync.check_range(41, 42);   -- post 42
+CREATE OR REPLACE FUNCTION section_sync.check_range(p_after bigint, p_upto bigint)
+RETURNS TABLE (
+  post_id bigint, status text, version bigint, master_count int, section_count int,
+  differences jsonb
+) LANGUAGE sql STABLE AS $$
+  SELECT ids.post_id, c.status, coalesce(d.section_sync_version, 0), c.master_count,
+         c.section_count, c.differences
+  FROM (
+    SELECT pd.post_id FROM {{schema}}.post_development pd
+    WHERE pd.post_id > p_after AND pd.post_id <= p_upto
+    UNION
+    SELECT ps.post_id FROM {{schema}}.post_section ps
+    WHERE ps.post_id > p_after AND ps.post_id <= p_upto
+      AND NOT EXISTS (SELECT 1 FROM {{schema}}.post_development x WHERE x.post_id = ps.post_id)
+  ) ids
+  LEFT JOIN {{schema}}.post_development d ON d.post_id = ids.post_id
+  LEFT JOIN section_sync.rendered_posts(p_after, p_upto) r ON r.post_id = ids.post_id
+  CROSS JOIN LATERAL (
+    SELECT d.post_id IS NOT NULL AND coalesce(section_sync.master_in_sync(
+      d.section_headings, r.master, r.sections, r.parses_back), false) AS yes
+  ) in_sync
+  CROSS JOIN LATERAL (
+    SELECT 'OK'::text AS status, coalesce(r.sections, 0) AS master_count,
+           coalesce(r.sections, 0) AS section_count, '[]'::jsonb AS differences
+    WHERE in_sync.yes
+    UNION ALL
+    SELECT * FROM section_sync.compare_post_state(
+      ids.post_id, d.post_id IS NOT NULL, d.section_headings)
+    WHERE NOT in_sync.yes
+  ) c
+$$;
+
+-- The consistency of one post (no row: no such post). PL/pgSQL keeps the plan: planning the
+-- range query (its comparison functions inlined) costs several times more than running it.
+CREATE OR REPLACE FUNCTION section_sync.check_post(p_post_id bigint)
+RETURNS TABLE (
+  post_id bigint, status text, version bigint, master_count int, section_count int,
+  differences jsonb
+) LANGUAGE plpgsql STABLE SET plan_cache_mode = force_generic_plan AS $$
 BEGIN
-  IF v_count IS NOT NULL THEN
-    RETURN QUERY SELECT 'OK'::text, v_count, v_count, '[]'::jsonb;
-  ELSE
-    RETURN QUERY SELECT * FROM section_sync.compare_post_state(p_post_id, p_has_row, p_master);
-  END IF;
+  RETURN QUERY SELECT * FROM section_sync.check_range(p_post_id - 1, p_post_id);
 END $$;
 
 -- The consistency of the posts after p_after (post_id order), p_limit of them, optionally
--- only one status or only the inconsistent ones. Posts are the post_development rows and the
--- post ids that have sections but no such row ('No master data').
--- A page costs what it covers, not the whole table: post ids are taken in ranges of the
--- post_development index (p_limit of them without a filter; with one, growing ranges until the
--- page is full), and the orphan ids of post_section only within each range.
+-- only one status or only the inconsistent ones. A page costs what it covers, not the whole
+-- table: it checks ranges of post ids taken from the post_development index (p_limit of them
+-- without a filter; with one, growing ranges until the page is full); the last range runs to
+-- the end, for orphan sections after the last post_development row.
 CREATE OR REPLACE FUNCTION section_sync.check_posts(
   p_after bigint, p_limit int, p_status text DEFAULT NULL, p_inconsistent boolean DEFAULT false
 ) RETURNS TABLE (
@@ -628,6 +679,7 @@ DECLARE
   v_after bigint := p_after;
   v_range int := greatest(p_limit, 1);
   v_upto bigint;
+  v_last boolean;
   v_ids int;
   v_found int := 0;
   v_rows int;
@@ -636,30 +688,18 @@ BEGIN
     SELECT max(r.post_id), count(*) INTO v_upto, v_ids
     FROM (SELECT pd.post_id FROM {{schema}}.post_development pd
           WHERE pd.post_id > v_after ORDER BY pd.post_id LIMIT v_range) r;
-    -- The last range runs to the end, for orphans after the last post_development row.
-    IF v_ids < v_range THEN v_upto := NULL; END IF;
+    v_last := v_ids < v_range;
+    IF v_last THEN v_upto := 9223372036854775807; END IF;
 
     RETURN QUERY
-    SELECT ids.post_id, c.status, coalesce(d.section_sync_version, 0), c.master_count,
-           c.section_count, c.differences
-    FROM (
-      SELECT pd.post_id FROM {{schema}}.post_development pd
-      WHERE pd.post_id > v_after AND (v_upto IS NULL OR pd.post_id <= v_upto)
-      UNION
-      SELECT ps.post_id FROM {{schema}}.post_section ps
-      WHERE ps.post_id > v_after AND (v_upto IS NULL OR ps.post_id <= v_upto)
-        AND NOT EXISTS (SELECT 1 FROM {{schema}}.post_development x WHERE x.post_id = ps.post_id)
-    ) ids
-    LEFT JOIN {{schema}}.post_development d ON d.post_id = ids.post_id
-    CROSS JOIN LATERAL section_sync.check_post_state(
-      ids.post_id, d.post_id IS NOT NULL, d.section_headings) c
+    SELECT c.* FROM section_sync.check_range(v_after, v_upto) c
     WHERE (p_status IS NULL OR c.status = p_status)
       AND (NOT coalesce(p_inconsistent, false) OR c.status <> 'OK')
-    ORDER BY ids.post_id
+    ORDER BY c.post_id
     LIMIT p_limit - v_found;
     GET DIAGNOSTICS v_rows = ROW_COUNT;
     v_found := v_found + v_rows;
-    EXIT WHEN v_upto IS NULL;
+    EXIT WHEN v_last;
     v_after := v_upto;
     IF v_filtered THEN v_range := least(v_range * 2, 1000); END IF;
   END LOOP;

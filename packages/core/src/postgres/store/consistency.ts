@@ -16,6 +16,9 @@ interface CheckRow {
 const CHECK_POSTS = `SELECT post_id, status, version, master_count, section_count, differences
   FROM section_sync.check_posts($1::bigint, $2::int, $3::text, $4::boolean)`;
 
+const CHECK_ONE_POST = `SELECT post_id, status, version, master_count, section_count, differences
+  FROM section_sync.check_post($1::bigint)`;
+
 function toSyncStatus(row: CheckRow): SyncStatus {
   return {
     postId: row.post_id,
@@ -56,8 +59,14 @@ async function checkPosts(
  * const { status, differences } = await checkPost(context, 42);
  */
 export async function checkPost(context: StoreContext, postId: number): Promise<SyncStatus> {
-  const [row] = await checkPosts(context, postId - 1, 1, null, false);
-  if (!row || row.post_id !== postId) throw new PostNotFoundError(postId);
+  let row: CheckRow | undefined;
+  try {
+    const { rows } = await context.db.query<CheckRow>(CHECK_ONE_POST, [postId]);
+    row = rows[0];
+  } catch (error) {
+    throw toStoreError(error, postId);
+  }
+  if (!row) throw new PostNotFoundError(postId);
   return toSyncStatus(row);
 }
 
