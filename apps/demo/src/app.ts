@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import { type Db, migrate } from '@section-sync/core/postgres';
+import { type Db, migrate, type RetentionPolicy } from '@section-sync/core/postgres';
 import sectionSync from '@section-sync/fastify';
 import { sectionSyncEvents } from '@section-sync/fastify/events';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
@@ -30,6 +30,8 @@ export interface BuildOptions {
   logger?: FastifyServerOptions['logger'];
   /** Insert the sample posts into an empty database. @default true */
   seed?: boolean;
+  /** Prune the sync log hourly with this policy. @default none (the log keeps everything) */
+  retention?: RetentionPolicy;
 }
 
 /**
@@ -82,7 +84,13 @@ export async function build(options: BuildOptions = {}): Promise<FastifyInstance
   await app.register(fastifySwaggerUi, { routePrefix: '/documentation' });
 
   if (options.token) requireBearerToken(app, options.token);
-  await app.register(sectionSync, { db: opened.db, prefix: API_PREFIX });
+  // Prometheus scrapes GET /metrics; probes use /api/workflow/health and /ready.
+  await app.register(sectionSync, {
+    db: opened.db,
+    prefix: API_PREFIX,
+    metrics: true,
+    ...(options.retention ? { retention: options.retention } : {}),
+  });
   await app.register(sectionSyncEvents, { db: opened.db, prefix: API_PREFIX });
   await app.register(demoRoutes, { db: opened.db });
 

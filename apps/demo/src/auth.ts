@@ -7,17 +7,21 @@ function sameToken(given: string, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+// Health probes (load balancers, Kubernetes) carry no token.
+const PROBES = /^\/api\/workflow\/(health|ready)(\?|$)/;
+
 /**
  * How a host adds authentication to the section-sync API: an `onRequest` hook, because the
  * plugin leaves auth to the host. Every request under `/api/` needs `Authorization: Bearer
- * <token>`; the page, the documentation and the assets stay public.
+ * <token>`; the page, the documentation, the assets, `/metrics` and the health probes stay
+ * public.
  *
  * @example
  * requireBearerToken(app, process.env.SECTION_SYNC_TOKEN!);
  */
 export function requireBearerToken(app: FastifyInstance, token: string): void {
   app.addHook('onRequest', async (request, reply) => {
-    if (!request.url.startsWith('/api/')) return;
+    if (!request.url.startsWith('/api/') || PROBES.test(request.url)) return;
     const header = request.headers.authorization ?? '';
     const match = /^Bearer\s+(.+)$/i.exec(header);
     if (match && sameToken(match[1]!.trim(), token)) return;

@@ -1,4 +1,17 @@
-import { build } from './app.js';
+import { type BuildOptions, build } from './app.js';
+
+/** SYNC_LOG_KEEP_LAST / SYNC_LOG_MAX_AGE_DAYS: prune the sync log hourly (off when neither is set). */
+function retentionFromEnv(env: NodeJS.ProcessEnv): Pick<BuildOptions, 'retention'> {
+  const keepLast = env.SYNC_LOG_KEEP_LAST ? Number(env.SYNC_LOG_KEEP_LAST) : undefined;
+  const olderThanDays = env.SYNC_LOG_MAX_AGE_DAYS ? Number(env.SYNC_LOG_MAX_AGE_DAYS) : undefined;
+  if (keepLast === undefined && olderThanDays === undefined) return {};
+  return {
+    retention: {
+      ...(keepLast === undefined ? {} : { keepLast }),
+      ...(olderThanDays === undefined ? {} : { olderThanDays }),
+    },
+  };
+}
 
 // `npm start`: the demo on PORT (default 5000), PGlite unless DATABASE_URL is set.
 const port = Number(process.env.PORT ?? 5000);
@@ -9,6 +22,7 @@ const app = await build({
   ...(process.env.DATA_DIR ? { dataDir: process.env.DATA_DIR } : {}),
   ...(process.env.SECTION_SYNC_TOKEN ? { token: process.env.SECTION_SYNC_TOKEN } : {}),
   logger: { level: process.env.LOG_LEVEL ?? 'info' },
+  ...retentionFromEnv(process.env),
 });
 
 let closing = false;

@@ -103,6 +103,19 @@ describe.each(backends)('demo server on $name', (backend) => {
     expect((await app.inject({ url: '/documentation/' })).statusCode).toBe(200);
   });
 
+  it('serves the probes and the Prometheus metrics, the seeded syncs counted', async () => {
+    expect((await app.inject({ url: '/api/workflow/health' })).json()).toEqual({ status: 'ok' });
+    const ready = await app.inject({ url: '/api/workflow/ready' });
+    expect(ready.statusCode).toBe(200);
+    expect(ready.json()).toMatchObject({ status: 'ok', database: 'up' });
+    const metrics = await app.inject({ url: '/metrics' });
+    expect(metrics.statusCode).toBe(200);
+    expect(metrics.headers['content-type']).toContain('text/plain');
+    const seeded =
+      /^section_sync_syncs_total\{direction="to_sections",origin="trigger",outcome="applied"\} (\d+)$/m;
+    expect(Number(seeded.exec(metrics.body)?.[1])).toBeGreaterThan(0);
+  });
+
   it('serves the page at / with its bundled script', async () => {
     expect(existsSync(WEB_ROOT), 'run `npm run build -w @section-sync/demo` first').toBe(true);
     const page = await app.inject({ url: '/' });
@@ -151,8 +164,11 @@ describe('demo server with a token', () => {
     expect(withToken.json().sections).toHaveLength(5);
   });
 
-  it('leaves the page and the documentation public', async () => {
+  it('leaves the page, the documentation, the probes and the metrics public', async () => {
     expect((await app.inject({ url: '/' })).statusCode).toBe(200);
+    expect((await app.inject({ url: '/api/workflow/ready' })).statusCode).toBe(200);
+    expect((await app.inject({ url: '/api/workflow/health' })).statusCode).toBe(200);
+    expect((await app.inject({ url: '/metrics' })).statusCode).toBe(200);
     const doc = await app.inject({ url: '/documentation/json' });
     expect(doc.statusCode).toBe(200);
     expect(doc.json().components.securitySchemes.bearer).toEqual({

@@ -60,6 +60,9 @@ describe('command line parsing', () => {
     [['repair', '--direction', 'sideways'], /--direction must be one of/],
     [['normalize', '--batch-size', '0'], /--batch-size must be a whole number/],
     [['check', '--colour'], /Unknown option '--colour'/],
+    [['prune'], /"prune" needs --keep-last <n>, --older-than-days <days> or both/],
+    [['prune', '--keep-last', '0'], /--keep-last must be a whole number of at least 1/],
+    [['check', '--keep-last', '3'], /"check" does not take --keep-last/],
   ])('refuses %j', (argv, message) => {
     expect(() => parseCli(argv)).toThrow(UsageError);
     expect(() => parseCli(argv)).toThrow(message);
@@ -249,6 +252,53 @@ describe.each(cliTargets)('section-sync bin on $name', (backend) => {
       const missing = await target.run('sync', '999', '-d', 'to_sections');
       expect(missing.code).toBe(1);
       expect(missing.stderr).toContain('Post 999 does not exist');
+    });
+
+    it('check records what it found for the metrics', async () => {
+      await target.withDb((db) =>
+        breakBehindTriggers(db, `DELETE FROM post_section WHERE post_id = 4 AND section_order = 1`),
+      );
+      expect((await target.run('check', '--quiet')).code).toBe(1);
+      await target.withDb(async (db) => {
+        const { rows } = await db.query<{ posts: number; bad: number }>(
+          'SELECT checked_posts AS posts, inconsistent_posts AS bad FROM section_sync_state',
+        );
+        expect(rows[0]).toEqual({ posts: SAMPLE_POSTS.length, bad: 1 });
+      });
+      expect((await target.run('repair', '--quiet')).code).toBe(0);
+    });
+
+    it('prune --dry-run counts, prune keeps the last N entries of each post with progress', async () => {
+      const beyondNewest = (db: Db) =>
+        db.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM (
+             SELECT row_number() OVER (PARTITION BY post_id ORDER BY id DESC) AS k
+             FROM section_sync_log) x
+           WHERE k > 1`,
+        );
+      const expected = await target.withDb(async (db) => (await beyondNewest(db)).rows[0]!.n);
+      expect(expected).toBeGreaterThan(0);
+
+      const dry = await target.run('prune', '--keep-last', '1', '--dry-run', '--json');
+      expect(dry.code).toBe(0);
+      expect(JSON.parse(dry.stdout)).toMatchObject({ dryRun: true, pruned: expected });
+      await target.withDb(async (db) => expect((await beyondNewest(db)).rows[0]!.n).toBe(expected));
+
+      const run = await target.run('prune', '--keep-last', '1', '--batch-size', '5');
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(
+        new RegExp(`^Pruned ${expected} sync log entries beyond the last 1 of each post`),
+      );
+      expect(run.stderr).toContain(`prune: ${expected}/${expected} entries (100%`);
+      await target.withDb(async (db) => {
+        expect((await beyondNewest(db)).rows[0]!.n).toBe(0);
+        const { rows } = await db.query<{ n: number }>(
+          'SELECT count(DISTINCT post_id)::int AS n FROM section_sync_log',
+        );
+        expect(rows[0]!.n).toBeGreaterThanOrEqual(SAMPLE_POSTS.length);
+      });
+      const again = await target.run('prune', '--keep-last', '1', '--json');
+      expect(JSON.parse(again.stdout)).toMatchObject({ pruned: 0 });
     });
   });
 });

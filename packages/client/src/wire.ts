@@ -32,14 +32,9 @@ export type SyncStatusListResponse = Static<typeof Wire.SyncStatusListResponse>;
 export type BulkSyncResponse = Static<typeof Wire.BulkSyncResponse>;
 export type SyncLogResponse = Static<typeof Wire.SyncLogResponse>;
 
-/**
- * The body of `GET <prefix>/ready`. Core has no schema for it yet, so only `status` is
- * promised; other fields (e.g. which check failed) pass through as received.
- */
-export interface ReadyResponse {
-  status: string;
-  [field: string]: unknown;
-}
+export type HealthResponse = Static<typeof Wire.HealthResponse>;
+/** The body of `GET <prefix>/ready` (a 503 carries it too, with `status: 'not_ready'`). */
+export type ReadyResponse = Static<typeof Wire.ReadyResponse>;
 
 /**
  * A write's answer with its `ETag` header: the post's new version as an entity tag (`"7"`),

@@ -56,12 +56,11 @@ describe.skipIf(!plugin).each(backends)('every method against the plugin on $nam
     await database?.close();
   });
 
-  test('ready() answers while the database is up', async (context) => {
-    // GET /ready comes with a later change of the plugin; until then there is nothing to call.
-    if (!app.hasRoute({ method: 'GET', url: '/api/workflow/ready' })) {
-      context.skip('the plugin has no GET /api/workflow/ready route yet');
-    }
-    await expect(client.ready()).resolves.toMatchObject({ status: expect.any(String) });
+  test('ready() and health() answer while the database is up and migrated', async () => {
+    const ready = await client.ready();
+    expect(ready).toMatchObject({ status: 'ok', database: 'up' });
+    expect(ready.migrations?.current).toBe(ready.migrations?.expected);
+    await expect(client.health()).resolves.toEqual({ status: 'ok' });
   });
 
   test('syncSections creates the rows of a master, with version and ETag', async () => {
@@ -233,3 +232,29 @@ describe.skipIf(!plugin).each(backends)('every method against the plugin on $nam
     });
   });
 });
+
+describe.skipIf(!plugin).each(backends)(
+  'ready() when the database goes away, on $name',
+  (backend) => {
+    test('rejects with the 503 body, which says the database is down', async () => {
+      const database = await backend.open();
+      const app = Fastify();
+      await app.register(plugin!, { db: database.db });
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      const { port } = app.server.address() as AddressInfo;
+      const client = createClient({ baseUrl: `http://127.0.0.1:${port}`, timeout: 10_000 });
+      try {
+        await expect(client.ready()).resolves.toMatchObject({ status: 'ok' });
+        await database.close();
+        const error = await client.ready().catch((e) => e);
+        expect(error).toMatchObject({
+          status: 503,
+          body: { status: 'not_ready', database: 'down' },
+        });
+      } finally {
+        await client.close();
+        await app.close();
+      }
+    });
+  },
+);

@@ -66,9 +66,11 @@ CREATE INDEX IF NOT EXISTS post_section_post_id_section_order_idx
   ON {{schema}}.post_section (post_id, section_order);
 
 -- The sync log: one entry per sync that changed something (and per accepted unparsable master
--- when section_sync.on_invalid = 'warn'). `before` / `after` hold the master text and the full
--- post_section rows (host columns included, as to_jsonb(post_section.*)), so a rollback can
--- restore a deleted section with its id and its content.
+-- when section_sync.on_invalid = 'warn'). Entries are compact: `before` / `after` hold the master
+-- text and only the sections the sync touched (created, updated, moved or deleted), each as its
+-- sync columns, except that a deleted section's "before" is its whole row (host columns
+-- included, as to_jsonb(post_section.*)) so a rollback can bring it back with its content.
+-- Renaming one section of a 500-section post logs one section, not 1,000 rows.
 CREATE TABLE IF NOT EXISTS {{schema}}.section_sync_log (
   id bigserial PRIMARY KEY,
   post_id bigint NOT NULL,
@@ -78,7 +80,6 @@ CREATE TABLE IF NOT EXISTS {{schema}}.section_sync_log (
   outcome text NOT NULL DEFAULT 'applied' CHECK (outcome IN ('applied', 'unchanged', 'invalid')),
   changes jsonb NOT NULL
     DEFAULT '{"created":0,"updated":0,"moved":0,"deleted":0,"unchanged":0}',
-  plan jsonb,
   before jsonb,
   after jsonb,
   message text,
@@ -87,14 +88,54 @@ CREATE TABLE IF NOT EXISTS {{schema}}.section_sync_log (
 );
 CREATE INDEX IF NOT EXISTS section_sync_log_post_id_id_idx
   ON {{schema}}.section_sync_log (post_id, id DESC);
--- Snapshots are large (full rows, drafted content included): lz4 compresses them several times
--- faster than the default pglz. Servers built without lz4 keep the default.
+-- Deleted sections' rows (drafted content included) can still be large: lz4 compresses several
+-- times faster than the default pglz. Servers built without lz4 keep the default.
 DO $$
 BEGIN
   ALTER TABLE {{schema}}.section_sync_log
     ALTER COLUMN before SET COMPRESSION lz4,
-    ALTER COLUMN after SET COMPRESSION lz4,
-    ALTER COLUMN plan SET COMPRESSION lz4;
+    ALTER COLUMN after SET COMPRESSION lz4;
 EXCEPTION WHEN OTHERS THEN
   NULL;
 END $$;
+
+-- Retention: per post, the highest log entry id pruned, so rolling back a pruned entry can say
+-- so (ids at or below the mark are gone on purpose) instead of "does not exist".
+CREATE TABLE IF NOT EXISTS {{schema}}.section_sync_log_pruned (
+  post_id bigint PRIMARY KEY,
+  up_to bigint NOT NULL
+);
+
+-- Metrics: every log entry also lands here (a trigger, 0006) until a scrape or a prune folds
+-- it into section_sync_totals. Small rows, no index, no shared row written on the write path.
+CREATE TABLE IF NOT EXISTS {{schema}}.section_sync_log_uncounted (
+  direction text NOT NULL,
+  origin text NOT NULL,
+  outcome text NOT NULL,
+  created int NOT NULL,
+  updated int NOT NULL,
+  moved int NOT NULL,
+  deleted int NOT NULL
+);
+
+-- Totals of every log entry ever folded: they only grow, and outlive pruning.
+CREATE TABLE IF NOT EXISTS {{schema}}.section_sync_totals (
+  direction text NOT NULL,
+  origin text NOT NULL,
+  outcome text NOT NULL,
+  syncs bigint NOT NULL DEFAULT 0,
+  created bigint NOT NULL DEFAULT 0,
+  updated bigint NOT NULL DEFAULT 0,
+  moved bigint NOT NULL DEFAULT 0,
+  deleted bigint NOT NULL DEFAULT 0,
+  PRIMARY KEY (direction, origin, outcome)
+);
+
+-- One row: what the last whole-database consistency check (CLI `check`) found.
+CREATE TABLE IF NOT EXISTS {{schema}}.section_sync_state (
+  id boolean PRIMARY KEY DEFAULT true CHECK (id),
+  checked_at timestamptz,
+  checked_posts bigint,
+  inconsistent_posts bigint
+);
+INSERT INTO {{schema}}.section_sync_state (id) VALUES (true) ON CONFLICT (id) DO NOTHING;

@@ -49,6 +49,59 @@ EXCEPTION WHEN numeric_value_out_of_range THEN
   RETURN CASE WHEN p_number > 0 THEN 'Infinity'::float8 ELSE '-Infinity'::float8 END;
 END $$;
 
+-- A double as JavaScript's String(number) writes it, for messages that quote a JSON number:
+-- the shortest digits that read back as the same double (float8 output with
+-- extra_float_digits = 1), laid out by ECMAScript's Number::toString rules (plain digits
+-- from 1e-6 up to below 1e21, else d.ddde+n). PostgreSQL's own layout switches at 1e15.
+-- Example: SELECT section_sync.js_number_text(1e21), section_sync.js_number_text(9007199254740993);
+--   1e+21 | 9007199254740992
+CREATE OR REPLACE FUNCTION section_sync.js_number_text(p_number float8) RETURNS text
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+SET extra_float_digits = 1 AS $$
+DECLARE
+  v_text text := abs(p_number)::text;
+  v_sign text := CASE WHEN p_number < 0 THEN '-' ELSE '' END;
+  v_mantissa text := split_part(v_text, 'e', 1);
+  v_digits text := replace(v_mantissa, '.', '');
+  -- The value is 0.<digits> x 10^n.
+  v_n integer := coalesce(nullif(position('.' IN v_mantissa), 0), length(v_mantissa) + 1) - 1
+    + coalesce(nullif(split_part(v_text, 'e', 2), '')::integer, 0);
+  v_k integer;
+  v_shorter text;
+  v_carry integer;
+BEGIN
+  IF p_number = 0 THEN RETURN '0'; END IF;
+  IF p_number IN ('Infinity'::float8, '-Infinity'::float8) THEN RETURN v_sign || 'Infinity'; END IF;
+  v_n := v_n - (length(v_digits) - length(ltrim(v_digits, '0')));
+  v_digits := rtrim(ltrim(v_digits, '0'), '0');
+  -- Where a shorter form lies exactly on the rounding boundary, PostgreSQL keeps a digit more
+  -- than JavaScript (2.8423428975178552e+16 for 28423428975178550): drop digits while the
+  -- rounded form still reads back as the same double.
+  LOOP
+    v_k := length(v_digits);
+    EXIT WHEN v_k < 2;
+    v_shorter := round(v_digits::numeric / 10)::text;
+    v_carry := length(v_shorter) - (v_k - 1);
+    BEGIN
+      EXIT WHEN ('0.' || v_shorter || 'e' || (v_n + v_carry))::float8 <> abs(p_number);
+    EXCEPTION WHEN numeric_value_out_of_range THEN
+      EXIT; -- rounded up past the largest double
+    END;
+    v_digits := rtrim(v_shorter, '0');
+    v_n := v_n + v_carry;
+  END LOOP;
+  v_k := length(v_digits);
+  IF v_k <= v_n AND v_n <= 21 THEN
+    RETURN v_sign || v_digits || repeat('0', v_n - v_k);
+  ELSIF v_n > 0 AND v_n <= 21 THEN
+    RETURN v_sign || left(v_digits, v_n) || '.' || substr(v_digits, v_n + 1);
+  ELSIF v_n > -6 AND v_n <= 0 THEN
+    RETURN v_sign || '0.' || repeat('0', -v_n) || v_digits;
+  END IF;
+  RETURN v_sign || left(v_digits, 1) || CASE WHEN v_k > 1 THEN '.' || substr(v_digits, 2) ELSE '' END
+    || 'e' || CASE WHEN v_n > 0 THEN '+' ELSE '-' END || abs(v_n - 1);
+END $$;
+
 -- Rewrites the escapes jsonb cannot hold but JSON.parse accepts to other control characters, so
 -- the cast succeeds and rule 8 reports the same error at the same place: \u0000 becomes U+0080
 -- and a lone surrogate (\ud800 not followed by a low one, or \udc00 not after a high one)
@@ -353,7 +406,8 @@ BEGIN
           WHEN 'order' THEN 'a number'
           ELSE 'a string'
         END,
-        CASE WHEN v_field = 'id' AND jsonb_typeof(v_value) = 'number' THEN v_value::text
+        CASE WHEN v_field = 'id' AND jsonb_typeof(v_value) = 'number'
+          THEN section_sync.js_number_text(section_sync.json_double(v_value::numeric))
           ELSE jsonb_typeof(v_value) END),
       p_index => v_index, p_field => v_field);
   END IF;

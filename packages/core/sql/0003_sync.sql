@@ -38,12 +38,22 @@ BEGIN
   RETURN jsonb_build_object('changes', p_changes, 'logId', p_log_id);
 END $$;
 
--- The full rows of a post (host columns included) in section order: the log's snapshots.
+-- The full rows of a post (host columns included) in section order: what a rollback hands to
+-- sync_rows as the rows before it, so the sections it deletes are logged whole.
 CREATE OR REPLACE FUNCTION section_sync.snapshot_rows(p_post_id bigint)
 RETURNS jsonb LANGUAGE sql STABLE AS $$
   SELECT coalesce(jsonb_agg(to_jsonb(s) ORDER BY s.section_order, s.id), '[]'::jsonb)
   FROM {{schema}}.post_section s
   WHERE s.post_id = p_post_id
+$$;
+
+-- A section as the compact log holds it: its sync columns under their column names (a deleted
+-- section is logged whole instead, as to_jsonb of its row). One shape for every writer.
+CREATE OR REPLACE FUNCTION section_sync.log_section(
+  p_id bigint, p_order int, p_heading text, p_description text, p_status text
+) RETURNS jsonb LANGUAGE sql IMMUTABLE AS $$
+  SELECT jsonb_build_object('id', p_id, 'section_order', p_order, 'section_heading', p_heading,
+                            'section_description', p_description, 'status', p_status)
 $$;
 
 -- Takes the per-post lock (the post_development row lock every writer takes first) and returns
@@ -138,9 +148,9 @@ CREATE OR REPLACE FUNCTION section_sync.sync_master_text(
 DECLARE
   v_items jsonb;
   v_existing jsonb;
-  v_before jsonb;
   v_count bigint;
   v_plan jsonb;
+  v_before jsonb;
   v_log_id bigint;
   v_message text;
 BEGIN
@@ -154,29 +164,27 @@ BEGIN
       v_items := section_sync.parse(p_master);
     EXCEPTION WHEN SQLSTATE 'SS001' THEN
       GET STACKED DIAGNOSTICS v_message = MESSAGE_TEXT;
-      v_before := section_sync.snapshot_rows(p_post_id);
+      SELECT count(*) INTO v_count FROM {{schema}}.post_section s WHERE s.post_id = p_post_id;
+      -- No section changed: the entry holds the two masters only.
       INSERT INTO {{schema}}.section_sync_log
-        (post_id, direction, origin, outcome, changes, plan, before, after, message)
+        (post_id, direction, origin, outcome, changes, before, after, message)
       VALUES (p_post_id, 'to_sections', section_sync.setting('section_sync.origin', 'trigger'),
-        'invalid', section_sync.no_changes(jsonb_array_length(v_before)), NULL,
-        jsonb_build_object('master', p_master_before, 'sections', v_before),
-        jsonb_build_object('master', p_master, 'sections', v_before),
+        'invalid', section_sync.no_changes(v_count),
+        jsonb_build_object('master', p_master_before, 'sections', '[]'::jsonb),
+        jsonb_build_object('master', p_master, 'sections', '[]'::jsonb),
         v_message)
       RETURNING id INTO v_log_id;
-      RETURN section_sync.finish(
-        p_post_id, section_sync.no_changes(jsonb_array_length(v_before)), v_log_id);
+      RETURN section_sync.finish(p_post_id, section_sync.no_changes(v_count), v_log_id);
     END;
   ELSE
     v_items := section_sync.parse(p_master);
   END IF;
 
-  -- One scan: what plan needs, and the full rows for the log's "before".
   SELECT coalesce(jsonb_agg(jsonb_build_object(
            'id', s.id, 'order', s.section_order, 'heading', coalesce(s.section_heading, ''),
            'description', coalesce(s.section_description, ''),
-           'status', coalesce(s.status, 'draft')) ORDER BY s.section_order, s.id), '[]'::jsonb),
-         coalesce(jsonb_agg(to_jsonb(s) ORDER BY s.section_order, s.id), '[]'::jsonb)
-  INTO v_existing, v_before
+           'status', coalesce(s.status, 'draft')) ORDER BY s.section_order, s.id), '[]'::jsonb)
+  INTO v_existing
   FROM {{schema}}.post_section s
   WHERE s.post_id = p_post_id;
 
@@ -185,18 +193,37 @@ BEGIN
     RETURN section_sync.finish(p_post_id, v_plan->'changes', NULL);
   END IF;
 
+  -- The log's "before": the sections the plan touches, a deleted one whole (host columns too).
+  SELECT coalesce(jsonb_agg(CASE WHEN o.type = 'delete' THEN to_jsonb(s)
+           ELSE section_sync.log_section(s.id, s.section_order, s.section_heading,
+                                         s.section_description, s.status) END
+           ORDER BY s.section_order), '[]'::jsonb)
+  INTO v_before
+  FROM {{schema}}.post_section s
+  JOIN jsonb_to_recordset(v_plan->'operations') AS o(type text, id bigint) ON o.id = s.id
+  WHERE s.post_id = p_post_id;
+
   PERFORM section_sync.apply_operations(p_post_id, v_plan->'operations');
   IF p_bump THEN
     UPDATE {{schema}}.post_development d
     SET section_sync_version = d.section_sync_version + 1
     WHERE d.post_id = p_post_id;
   END IF;
+  -- The log's "after": the updated and moved sections, and the created ones (ids not seen
+  -- before), as they are now.
   INSERT INTO {{schema}}.section_sync_log
-    (post_id, direction, origin, outcome, changes, plan, before, after)
-  VALUES (p_post_id, 'to_sections', section_sync.setting('section_sync.origin', 'trigger'),
-    'applied', v_plan->'changes', v_plan,
+    (post_id, direction, origin, outcome, changes, before, after)
+  SELECT p_post_id, 'to_sections', section_sync.setting('section_sync.origin', 'trigger'),
+    'applied', v_plan->'changes',
     jsonb_build_object('master', p_master_before, 'sections', v_before),
-    jsonb_build_object('master', p_master, 'sections', section_sync.snapshot_rows(p_post_id)))
+    jsonb_build_object('master', p_master, 'sections', coalesce(jsonb_agg(
+      section_sync.log_section(s.id, s.section_order, s.section_heading, s.section_description,
+                               s.status) ORDER BY s.section_order), '[]'::jsonb))
+  FROM {{schema}}.post_section s
+  WHERE s.post_id = p_post_id
+    -- IN / NOT IN over subqueries: hashed once, not re-read per row as a joined function is.
+    AND (s.id IN (SELECT o.id FROM jsonb_to_recordset(v_plan->'operations') AS o(id bigint))
+         OR s.id NOT IN (SELECT e.id FROM jsonb_to_recordset(v_existing) AS e(id bigint)))
   RETURNING id INTO v_log_id;
   RETURN section_sync.finish(p_post_id, v_plan->'changes', v_log_id);
 END $$;
@@ -228,8 +255,8 @@ END $$;
 -- Re-renders the masters of the posts one statement (or call) touched, for all of them at
 -- once: lock the posts in post_id order (creating a missing post_development row for a post that
 -- has rows), then ONE statement that reads the touched posts' rows once, renumbers them to 1..n,
--- renders, writes the masters that differ, and logs one entry per post that changed (before and
--- after snapshots, the operations by id, the counts). Returns {postId: {changes, logId}}.
+-- renders, writes the masters that differ, and logs one entry per post that changed (the two
+-- masters, the touched sections before and after, the counts). Returns {postId: {changes, logId}}.
 --
 -- Orders: rows in p_claimers (inserted, or whose order or post the statement changed) take the
 -- position they were written at (clamped to 1..n; claimers at the same order keep (order, id)
@@ -238,16 +265,16 @@ END $$;
 -- there and shifts the rest down, and a row moved from 1 to 3 ends up third.
 --
 -- The rows before the write (for the log and the counts) are the current rows minus p_new_ids
--- plus p_old_rows (full rows as jsonb): what a statement trigger knows from its transition
--- tables. A caller that changed the rows itself (rollback) passes every current id and its own
--- snapshot.
+-- plus p_old_rows (rows as jsonb, at least post_id and the sync columns; whole, host columns
+-- included, for rows that may have left the post, which the log keeps whole): what a statement
+-- trigger knows from its transition tables. A caller that changed the rows itself (rollback)
+-- passes every current id and its own snapshot.
 CREATE OR REPLACE FUNCTION section_sync.sync_rows(
   p_posts bigint[],
   p_claimers bigint[],
   p_new_ids bigint[],
   p_old_rows jsonb,
   p_direction text DEFAULT 'to_development',
-  p_plan jsonb DEFAULT NULL,
   p_rollback_of bigint DEFAULT NULL
 ) RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
@@ -281,7 +308,6 @@ BEGIN
   WITH cur AS MATERIALIZED (
     SELECT s.id, s.post_id, s.section_order, s.section_heading,
            coalesce(s.section_description, '') AS description, coalesce(s.status, 'draft') AS status,
-           to_jsonb(s) AS row,
            s.id IN (SELECT unnest(p_claimers)) AS claims,
            s.id IN (SELECT unnest(p_new_ids)) AS is_new
     FROM {{schema}}.post_section s
@@ -310,7 +336,6 @@ BEGIN
     SELECT x.*, x.position IS DISTINCT FROM x.section_order AS renumbered
     FROM (
       SELECT t.id, t.post_id, t.section_order, t.section_heading, t.description, t.status,
-             t.row,
              row_number() OVER (PARTITION BY t.post_id
                ORDER BY CASE WHEN t.claims THEN t.slot ELSE t.k END, t.claims, t.k)::int
                AS position
@@ -323,8 +348,10 @@ BEGIN
     FROM after a
     WHERE s.id = a.id AND a.renumbered
   ),
+  -- A row of the statement's OLD table keeps its whole image: logged if it turns out deleted.
   before AS MATERIALIZED (
-    SELECT c.post_id, c.id, c.section_order, c.section_heading, c.description, c.status, c.row
+    SELECT c.post_id, c.id, c.section_order, c.section_heading, c.description, c.status,
+           NULL::jsonb AS row
     FROM cur c
     WHERE NOT c.is_new
     UNION ALL
@@ -339,28 +366,16 @@ BEGIN
     SELECT a.post_id,
            jsonb_agg(jsonb_build_object('id', a.id, 'order', a.position,
              'heading', a.section_heading, 'description', a.description, 'status', a.status)
-             ORDER BY a.position) AS items,
-           jsonb_agg(CASE WHEN a.renumbered
-                       THEN a.row || jsonb_build_object('section_order', a.position,
-                                                        'updated_at', now())
-                       ELSE a.row END ORDER BY a.position) AS rows
+             ORDER BY a.position) AS items
     FROM after a
     GROUP BY a.post_id
-  ),
-  before_agg AS (
-    SELECT b.post_id, jsonb_agg(b.row ORDER BY b.section_order, b.id) AS rows
-    FROM before b
-    GROUP BY b.post_id
   ),
   posts AS MATERIALIZED (
     SELECT p.post_id,
            v_masters->>(p.post_id::text) AS master_before,
-           section_sync.render(coalesce(a.items, '[]'::jsonb)) AS master_after,
-           coalesce(b.rows, '[]'::jsonb) AS rows_before,
-           coalesce(a.rows, '[]'::jsonb) AS rows_after
+           section_sync.render(coalesce(a.items, '[]'::jsonb)) AS master_after
     FROM (SELECT DISTINCT unnest(p_posts) AS post_id) p
     LEFT JOIN after_agg a USING (post_id)
-    LEFT JOIN before_agg b USING (post_id)
     WHERE v_masters ? (p.post_id::text)
   ),
   -- Section by section, matched by id within the post.
@@ -370,7 +385,9 @@ BEGIN
            a.id IS NOT NULL AND b.id IS NOT NULL
              AND (a.section_heading, a.description, a.status)
                  IS DISTINCT FROM (b.section_heading, b.description, b.status) AS content_changed,
-           a.section_heading AS heading, a.description, a.status
+           a.section_heading AS heading, a.description, a.status,
+           b.row AS deleted_row, b.section_heading AS heading_before,
+           b.description AS description_before, b.status AS status_before
     FROM after a
     FULL JOIN before b ON a.id = b.id AND a.post_id = b.post_id
   ),
@@ -384,20 +401,17 @@ BEGIN
            count(*) FILTER (WHERE x.aid IS NOT NULL AND x.bid IS NOT NULL
                               AND NOT x.content_changed
                               AND x.aord IS NOT DISTINCT FROM x.bord) AS unchanged,
-           coalesce(jsonb_agg(CASE
-               WHEN x.bid IS NULL THEN jsonb_build_object('type', 'create', 'id', x.aid,
-                 'order', x.aord, 'heading', x.heading, 'description', x.description,
-                 'status', x.status)
-               WHEN x.aid IS NULL THEN jsonb_build_object('type', 'delete', 'id', x.bid,
-                 'from', x.bord)
-               WHEN x.content_changed THEN jsonb_build_object('type', 'update', 'id', x.aid,
-                 'from', x.bord, 'order', x.aord, 'heading', x.heading,
-                 'description', x.description, 'status', x.status)
-               ELSE jsonb_build_object('type', 'move', 'id', x.aid, 'from', x.bord,
-                 'order', x.aord)
-             END ORDER BY x.aid IS NULL, coalesce(x.aord, x.bord))
-             FILTER (WHERE x.aid IS NULL OR x.bid IS NULL OR x.content_changed
-               OR x.aord IS DISTINCT FROM x.bord), '[]'::jsonb) AS operations
+           -- The compact log: only touched sections, before and after.
+           coalesce(jsonb_agg(CASE WHEN x.aid IS NULL THEN x.deleted_row
+               ELSE section_sync.log_section(x.bid, x.bord, x.heading_before,
+                                             x.description_before, x.status_before) END
+             ORDER BY x.bord)
+             FILTER (WHERE x.bid IS NOT NULL AND (x.aid IS NULL OR x.content_changed
+               OR x.aord IS DISTINCT FROM x.bord)), '[]'::jsonb) AS sections_before,
+           coalesce(jsonb_agg(section_sync.log_section(x.aid, x.aord, x.heading, x.description,
+                                                       x.status) ORDER BY x.aord)
+             FILTER (WHERE x.aid IS NOT NULL AND (x.bid IS NULL OR x.content_changed
+               OR x.aord IS DISTINCT FROM x.bord)), '[]'::jsonb) AS sections_after
     FROM pairs x
     GROUP BY x.post_id
   ),
@@ -410,12 +424,11 @@ BEGIN
   ),
   logged AS (
     INSERT INTO {{schema}}.section_sync_log
-      (post_id, direction, origin, outcome, changes, plan, before, after, rollback_of)
+      (post_id, direction, origin, outcome, changes, before, after, rollback_of)
     SELECT p.post_id, p_direction, section_sync.setting('section_sync.origin', 'trigger'),
       'applied', c.changes,
-      coalesce(p_plan, jsonb_build_object('operations', x.operations, 'changes', c.changes)),
-      jsonb_build_object('master', p.master_before, 'sections', p.rows_before),
-      jsonb_build_object('master', p.master_after, 'sections', p.rows_after),
+      jsonb_build_object('master', p.master_before, 'sections', x.sections_before),
+      jsonb_build_object('master', p.master_after, 'sections', x.sections_after),
       p_rollback_of
     FROM posts p
     JOIN diff x USING (post_id)
@@ -507,7 +520,12 @@ BEGIN
           WHERE o.id IS NULL OR o.section_order IS DISTINCT FROM n.section_order
              OR o.post_id IS DISTINCT FROM n.post_id),
     ARRAY(SELECT n.id FROM section_sync_new n),
-    (SELECT jsonb_agg(to_jsonb(o)) FROM section_sync_old o));
+    -- Only a row that left its post can end up logged as deleted: only it is copied whole.
+    (SELECT jsonb_agg(CASE WHEN n.post_id IS DISTINCT FROM o.post_id THEN to_jsonb(o)
+              ELSE section_sync.log_section(o.id, o.section_order, o.section_heading,
+                     o.section_description, o.status) || jsonb_build_object('post_id', o.post_id)
+              END)
+     FROM section_sync_old o LEFT JOIN section_sync_new n ON n.id = o.id));
   RETURN NULL;
 END $$;
 
@@ -535,16 +553,79 @@ BEGIN
   RETURN section_sync.finish(p_post_id, v_result->'changes', (v_result->>'logId')::bigint);
 END $$;
 
--- Restores the rows of a log entry's "before" snapshot as a new logged sync (direction
--- 'rollback'): rows still there get their order, heading, description and status back; rows
--- deleted since come back with their id and every host column; rows created since are deleted;
--- the master is re-rendered. SS404 unknown entry; SS400 an entry of another post, or a deleted
--- row whose id now belongs to another post.
+-- SS404 for a log entry this post does not have; DETAIL says whether retention pruned it (its id
+-- is at or below the post's pruned-up-to mark) rather than it never existing.
+CREATE OR REPLACE FUNCTION section_sync.raise_log_entry_not_found(p_post_id bigint, p_entry_id bigint)
+RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+  v_pruned boolean := EXISTS (
+    SELECT 1 FROM {{schema}}.section_sync_log_pruned m
+    WHERE m.post_id = p_post_id AND m.up_to >= p_entry_id);
+BEGIN
+  RAISE EXCEPTION USING ERRCODE = 'SS404',
+    MESSAGE = CASE WHEN v_pruned
+      THEN format('Sync log entry %s of post %s was pruned by the retention policy', p_entry_id, p_post_id)
+      ELSE format('Sync log entry %s does not exist', p_entry_id) END,
+    DETAIL = jsonb_build_object('entity', 'log_entry', 'postId', p_post_id,
+                                'entryId', p_entry_id, 'pruned', v_pruned)::text;
+END $$;
+
+-- The post's sections as they were before log entry p_entry_id, as jsonb rows. Entries are
+-- compact (only the sections each sync touched), so: a section no entry from p_entry_id on
+-- touched is as it is now; a touched one is as the first of those entries found it (absent if
+-- that entry created it). A section that is gone now comes back whole: its sync columns from
+-- that first image, its host columns from the last whole row logged when it was deleted.
+-- Exact as long as every change went through the log (not after TRUNCATE or writes with the
+-- triggers off).
+CREATE OR REPLACE FUNCTION section_sync.sections_before(p_post_id bigint, p_entry_id bigint)
+RETURNS jsonb LANGUAGE sql STABLE AS $$
+  WITH later AS (
+    SELECT l.id, l.before, l.after
+    FROM {{schema}}.section_sync_log l
+    WHERE l.post_id = p_post_id AND l.id >= p_entry_id
+  ),
+  images AS (
+    SELECT (r->>'id')::bigint AS id, l.id AS log_id, 0 AS side, r AS image
+    FROM later l, jsonb_array_elements(coalesce(l.before->'sections', '[]')) r
+    UNION ALL
+    SELECT (r->>'id')::bigint, l.id, 1, NULL::jsonb
+    FROM later l, jsonb_array_elements(coalesce(l.after->'sections', '[]')) r
+  ),
+  first_image AS (
+    SELECT DISTINCT ON (i.id) i.id, i.image FROM images i ORDER BY i.id, i.log_id, i.side
+  ),
+  last_whole AS (
+    SELECT DISTINCT ON (i.id) i.id, i.image FROM images i
+    WHERE i.side = 0 ORDER BY i.id, i.log_id DESC
+  )
+  SELECT coalesce(jsonb_agg(t.row ORDER BY (t.row->>'section_order')::int, t.id), '[]'::jsonb)
+  FROM (
+    SELECT s.id, section_sync.log_section(s.id, s.section_order, s.section_heading,
+                                          s.section_description, s.status) AS row
+    FROM {{schema}}.post_section s
+    WHERE s.post_id = p_post_id AND NOT EXISTS (SELECT 1 FROM first_image f WHERE f.id = s.id)
+    UNION ALL
+    SELECT f.id, CASE
+        WHEN EXISTS (SELECT 1 FROM {{schema}}.post_section s WHERE s.id = f.id) THEN f.image
+        ELSE coalesce(w.image, '{}'::jsonb) || f.image
+             || jsonb_build_object('post_id', p_post_id) END
+    FROM first_image f
+    LEFT JOIN last_whole w ON w.id = f.id
+    WHERE f.image IS NOT NULL
+  ) t
+$$;
+
+-- Restores the post as it was before a log entry, as a new logged sync (direction 'rollback'):
+-- that entry and every later one of the post are undone (see sections_before). Sections still
+-- there get their order, heading, description and status back (host columns stay as they are);
+-- sections deleted since come back with their id and host columns; sections created since are
+-- deleted; the master is re-rendered. SS404 unknown (or pruned) entry; SS400 an entry of another
+-- post, or a deleted section whose id now belongs to another post.
 --   SELECT section_sync.rollback(7, 42);
 CREATE OR REPLACE FUNCTION section_sync.rollback(p_post_id bigint, p_entry_id bigint)
 RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
-  v_entry {{schema}}.section_sync_log;
+  v_entry_post bigint;
   v_target jsonb;
   v_before jsonb;
   v_operations jsonb;
@@ -553,19 +634,16 @@ DECLARE
   v_result jsonb;
 BEGIN
   PERFORM section_sync.lock_post(p_post_id);
-  SELECT * INTO v_entry FROM {{schema}}.section_sync_log l WHERE l.id = p_entry_id;
+  SELECT l.post_id INTO v_entry_post FROM {{schema}}.section_sync_log l WHERE l.id = p_entry_id;
   IF NOT FOUND THEN
-    RAISE EXCEPTION USING ERRCODE = 'SS404',
-      MESSAGE = format('Sync log entry %s does not exist', p_entry_id),
-      DETAIL = jsonb_build_object('entity', 'log_entry', 'postId', p_post_id,
-                                  'entryId', p_entry_id)::text;
+    PERFORM section_sync.raise_log_entry_not_found(p_post_id, p_entry_id);
   END IF;
-  IF v_entry.post_id <> p_post_id THEN
+  IF v_entry_post <> p_post_id THEN
     RAISE EXCEPTION USING ERRCODE = 'SS400',
       MESSAGE = format('Sync log entry %s belongs to post %s, not to post %s',
-                       p_entry_id, v_entry.post_id, p_post_id);
+                       p_entry_id, v_entry_post, p_post_id);
   END IF;
-  v_target := coalesce(v_entry.before->'sections', '[]'::jsonb);
+  v_target := section_sync.sections_before(p_post_id, p_entry_id);
   v_before := section_sync.snapshot_rows(p_post_id);
 
   SELECT string_agg(s.id::text, ', ' ORDER BY s.id) INTO v_taken
@@ -611,7 +689,7 @@ BEGIN
   -- Every current row replaces a row of v_before: the log's "before" is exactly v_before.
   v_result := section_sync.sync_rows(ARRAY[p_post_id], '{}',
     ARRAY(SELECT s.id FROM {{schema}}.post_section s WHERE s.post_id = p_post_id), v_before,
-    'rollback', NULL, p_entry_id)->(p_post_id::text);
+    'rollback', p_entry_id)->(p_post_id::text);
   RETURN section_sync.finish(p_post_id, v_result->'changes', (v_result->>'logId')::bigint);
 END $$;
 

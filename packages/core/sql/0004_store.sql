@@ -197,6 +197,30 @@ END $$;
 
 -- ---- the writes (called by store_write with the lock held) --------------------------------
 
+-- A post that needs no sync in any direction: its master is the canonical rendering of its rows
+-- (orders 1..n) and a fixpoint of parse + render, so parsing it gives back exactly the rows and
+-- plan() would be empty. Returns {version, sections} (the wire sections) when in sync, else
+-- NULL. The port of TypeScript `isInSync` (the store's single-post sync checks there); bulk sync
+-- uses this one. parse_result, not parse: a master rendered from rows written by plain SQL may
+-- still be unparsable, and then the full sync decides.
+CREATE OR REPLACE FUNCTION section_sync.store_in_sync(p_post_id bigint)
+RETURNS jsonb LANGUAGE sql STABLE AS $$
+  SELECT jsonb_build_object('version', d.section_sync_version,
+                            'sections', section_sync.store_sections(d.post_id))
+  FROM {{schema}}.post_development d
+  CROSS JOIN LATERAL (
+    SELECT '[' || coalesce(string_agg(section_sync.render_section(s.id, s.section_order,
+             s.section_heading, s.section_description, s.status), ',' ORDER BY s.section_order, s.id),
+             '') || ']' AS master
+    FROM {{schema}}.post_section s
+    WHERE s.post_id = d.post_id
+  ) rendered
+  WHERE d.post_id = p_post_id
+    AND d.section_headings = rendered.master
+    AND section_sync.render(section_sync.parse_result(d.section_headings)->'items')
+        = d.section_headings
+$$;
+
 -- `both` syncs master -> sections only when the master holds at least one section (an empty
 -- master never clears a post's sections as a side effect), then sections -> master.
 CREATE OR REPLACE FUNCTION section_sync.store_sync(p_post_id bigint, p_direction text)
@@ -353,10 +377,7 @@ DECLARE
 BEGIN
   PERFORM 1 FROM {{schema}}.section_sync_log l WHERE l.id = v_entry_id AND l.post_id = p_post_id;
   IF NOT FOUND THEN
-    RAISE EXCEPTION USING ERRCODE = 'SS404',
-      MESSAGE = format('Sync log entry %s does not exist for post %s', v_entry_id, p_post_id),
-      DETAIL = jsonb_build_object('entity', 'log_entry', 'postId', p_post_id,
-                                  'entryId', v_entry_id)::text;
+    PERFORM section_sync.raise_log_entry_not_found(p_post_id, v_entry_id);
   END IF;
   RETURN section_sync.rollback(p_post_id, v_entry_id);
 END $$;
@@ -370,9 +391,10 @@ CREATE OR REPLACE FUNCTION section_sync.store_write(
   p_post_id bigint, p_op text, p_args jsonb, p_expected_version bigint, p_settings jsonb
 ) RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
-  v_version bigint := section_sync.store_begin(p_post_id, p_expected_version, p_settings);
+  v_version bigint;
   v_result jsonb;
 BEGIN
+  v_version := section_sync.store_begin(p_post_id, p_expected_version, p_settings);
   v_result := CASE p_op
     WHEN 'sync' THEN section_sync.store_sync(p_post_id, p_args->>'direction')
     WHEN 'write_master' THEN section_sync.store_write_master(p_post_id, p_args->>'master')
@@ -407,6 +429,7 @@ DECLARE
   v_post_id bigint;
   v_version bigint;
   v_outcome jsonb;
+  v_in_sync jsonb;
   v_results jsonb := '[]';
   v_state text;
   v_message text;
@@ -419,6 +442,15 @@ BEGIN
   FOR UPDATE;
 
   FOREACH v_post_id IN ARRAY v_post_ids LOOP
+    -- Most posts of a bulk sync are usually in sync already: those cost one read.
+    v_in_sync := CASE WHEN p_direction IN ('to_sections', 'to_development', 'both')
+                      THEN section_sync.store_in_sync(v_post_id) END;
+    IF v_in_sync IS NOT NULL THEN
+      v_results := v_results || jsonb_build_object(
+        'postId', v_post_id, 'status', 'success', 'version', v_in_sync->'version',
+        'changes', section_sync.no_changes(jsonb_array_length(v_in_sync->'sections')));
+      CONTINUE;
+    END IF;
     BEGIN
       v_version := section_sync.store_begin(v_post_id, NULL, NULL);
       v_outcome := section_sync.store_outcome(
@@ -461,7 +493,8 @@ END $$;
 
 -- The consistency of a post: the parsed master against the rows, position by position
 -- (master item k against the row at section_order k): heading always, description and status
--- where the master gives them, id where the master gives one; a position only one side has is
+-- where the master gives them, id where the master gives one that the plan would match; a
+-- position only one side has is
 -- missing_in_master / missing_in_sections (so gaps and duplicate orders show too).
 CREATE OR REPLACE FUNCTION section_sync.check_post_state(
   p_post_id bigint, p_has_row boolean, p_master text
@@ -492,8 +525,14 @@ CREATE OR REPLACE FUNCTION section_sync.check_post_state(
         m.item IS NULL),
       (2, 'missing_in_sections', m.item->'heading', NULL::jsonb,
         s.id IS NULL),
+      -- As the plan reads ids: only the first item naming a section of this post claims it;
+      -- any other id (a deleted section, another post's) was ignored by the sync, so is no
+      -- difference.
       (3, 'id', m.item->'id', to_jsonb(s.id),
-        m.item ? 'id' AND s.id IS NOT NULL AND (m.item->>'id')::bigint <> s.id),
+        m.item ? 'id' AND s.id IS NOT NULL AND (m.item->>'id')::bigint <> s.id
+        AND EXISTS (SELECT 1 FROM sections x WHERE x.id = (m.item->>'id')::bigint)
+        AND NOT EXISTS (SELECT 1 FROM master e
+                        WHERE e.position < m.position AND e.item->'id' = m.item->'id')),
       (4, 'heading', m.item->'heading', to_jsonb(s.section_heading),
         m.item IS NOT NULL AND s.id IS NOT NULL AND m.item->>'heading' <> s.section_heading),
       (5, 'description', m.item->'description', to_jsonb(s.description),
@@ -530,27 +569,56 @@ $$;
 -- The consistency of the posts after p_after (post_id order), p_limit of them, optionally
 -- only one status or only the inconsistent ones. Posts are the post_development rows and the
 -- post ids that have sections but no such row ('No master data').
+-- A page costs what it covers, not the whole table: post ids are taken in ranges of the
+-- post_development index (p_limit of them without a filter; with one, growing ranges until the
+-- page is full), and the orphan ids of post_section only within each range.
 CREATE OR REPLACE FUNCTION section_sync.check_posts(
   p_after bigint, p_limit int, p_status text DEFAULT NULL, p_inconsistent boolean DEFAULT false
 ) RETURNS TABLE (
   post_id bigint, status text, version bigint, master_count int, section_count int,
   differences jsonb
-) LANGUAGE sql STABLE AS $$
-  SELECT ids.post_id, c.status, coalesce(d.section_sync_version, 0), c.master_count,
-         c.section_count, c.differences
-  FROM (
-    SELECT pd.post_id FROM {{schema}}.post_development pd WHERE pd.post_id > p_after
-    UNION
-    SELECT ps.post_id FROM {{schema}}.post_section ps WHERE ps.post_id > p_after
-  ) ids
-  LEFT JOIN {{schema}}.post_development d ON d.post_id = ids.post_id
-  CROSS JOIN LATERAL section_sync.check_post_state(
-    ids.post_id, d.post_id IS NOT NULL, d.section_headings) c
-  WHERE (p_status IS NULL OR c.status = p_status)
-    AND (NOT coalesce(p_inconsistent, false) OR c.status <> 'OK')
-  ORDER BY ids.post_id
-  LIMIT p_limit
-$$;
+) LANGUAGE plpgsql STABLE AS $$
+DECLARE
+  v_filtered boolean := p_status IS NOT NULL OR coalesce(p_inconsistent, false);
+  v_after bigint := p_after;
+  v_range int := greatest(p_limit, 1);
+  v_upto bigint;
+  v_ids int;
+  v_found int := 0;
+  v_rows int;
+BEGIN
+  WHILE v_found < p_limit LOOP
+    SELECT max(r.post_id), count(*) INTO v_upto, v_ids
+    FROM (SELECT pd.post_id FROM {{schema}}.post_development pd
+          WHERE pd.post_id > v_after ORDER BY pd.post_id LIMIT v_range) r;
+    -- The last range runs to the end, for orphans after the last post_development row.
+    IF v_ids < v_range THEN v_upto := NULL; END IF;
+
+    RETURN QUERY
+    SELECT ids.post_id, c.status, coalesce(d.section_sync_version, 0), c.master_count,
+           c.section_count, c.differences
+    FROM (
+      SELECT pd.post_id FROM {{schema}}.post_development pd
+      WHERE pd.post_id > v_after AND (v_upto IS NULL OR pd.post_id <= v_upto)
+      UNION
+      SELECT ps.post_id FROM {{schema}}.post_section ps
+      WHERE ps.post_id > v_after AND (v_upto IS NULL OR ps.post_id <= v_upto)
+        AND NOT EXISTS (SELECT 1 FROM {{schema}}.post_development x WHERE x.post_id = ps.post_id)
+    ) ids
+    LEFT JOIN {{schema}}.post_development d ON d.post_id = ids.post_id
+    CROSS JOIN LATERAL section_sync.check_post_state(
+      ids.post_id, d.post_id IS NOT NULL, d.section_headings) c
+    WHERE (p_status IS NULL OR c.status = p_status)
+      AND (NOT coalesce(p_inconsistent, false) OR c.status <> 'OK')
+    ORDER BY ids.post_id
+    LIMIT p_limit - v_found;
+    GET DIAGNOSTICS v_rows = ROW_COUNT;
+    v_found := v_found + v_rows;
+    EXIT WHEN v_upto IS NULL;
+    v_after := v_upto;
+    IF v_filtered THEN v_range := least(v_range * 2, 1000); END IF;
+  END LOOP;
+END $$;
 
 -- ---- sync log -----------------------------------------------------------------------------
 

@@ -1,4 +1,5 @@
-import { backends, type TestDatabase } from '@section-sync/testing';
+import { backends, openPostgres, postgresUrl, type TestDatabase } from '@section-sync/testing';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DatabaseUnavailableError } from '../src/errors.js';
 import {
@@ -7,6 +8,7 @@ import {
   fromPg,
   migrate,
   quoteSchema,
+  translateDatabaseError,
 } from '../src/postgres/index.js';
 
 describe.each(backends)('Db adapter and migrations on $name', (backend) => {
@@ -114,6 +116,18 @@ describe('migration options', () => {
 });
 
 describe('unavailable database', () => {
+  it('treats a statement cancelled by statement_timeout or lock_timeout as unavailable, not as a bug', () => {
+    // Both roll the transaction back whole; the API used to answer them 500.
+    for (const code of ['57014', '55P03']) {
+      const error = Object.assign(new Error('canceling statement due to statement timeout'), {
+        code,
+      });
+      expect(translateDatabaseError(error)).toBeInstanceOf(DatabaseUnavailableError);
+    }
+    const bug = Object.assign(new Error('division by zero'), { code: '22012' });
+    expect(translateDatabaseError(bug)).toBe(bug);
+  });
+
   it('turns a refused connection into DatabaseUnavailableError', async () => {
     const pg = (await import('pg')).default;
     const pool = new pg.Pool({
@@ -127,6 +141,44 @@ describe('unavailable database', () => {
       );
     } finally {
       await pool.end();
+    }
+  });
+});
+
+describe.skipIf(!postgresUrl)('a pooled connection killed while lent (PostgreSQL)', () => {
+  let t: Awaited<ReturnType<typeof openPostgres>>;
+  beforeAll(async () => {
+    t = await openPostgres({ migrate: false });
+  });
+  afterAll(() => t?.close());
+
+  // pg emits 'error' on a client whose connection dies; the pool only listens while the client
+  // is idle, so a lent one used to crash the process with an unhandled 'error' event.
+  it('fails the transaction with DatabaseUnavailableError and raises nothing unhandled', async () => {
+    const unhandled: unknown[] = [];
+    const onUncaught = (error: unknown) => unhandled.push(error);
+    process.on('uncaughtException', onUncaught);
+    try {
+      const db = fromPg(t.pool);
+      const killer = new pg.Client({ connectionString: t.connectionString });
+      await killer.connect();
+      try {
+        await expect(
+          db.transaction(async (tx) => {
+            const { rows } = await tx.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+            await killer.query('SELECT pg_terminate_backend($1)', [rows[0]!.pid]);
+            await new Promise((resolve) => setTimeout(resolve, 200)); // the FATAL arrives, idle
+            await tx.query('SELECT 1');
+          }),
+        ).rejects.toBeInstanceOf(DatabaseUnavailableError);
+      } finally {
+        await killer.end();
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(unhandled).toEqual([]);
+      expect((await db.query<{ one: number }>('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    } finally {
+      process.off('uncaughtException', onUncaught);
     }
   });
 });

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parse } from '../src/formats/index.js';
-import { type RenderableSection, render } from '../src/render/index.js';
+import { plan } from '../src/plan/index.js';
+import { isInSync, type RenderableSection, render } from '../src/render/index.js';
 
 const anyRow: fc.Arbitrary<RenderableSection> = fc.record({
   id: fc.option(fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }), { nil: null }),
@@ -82,5 +83,56 @@ describe('render', () => {
         expect(render(items)).toBe(canonical);
       }),
     );
+  });
+});
+
+describe('isInSync', () => {
+  const asExisting = (rows: RenderableSection[]) =>
+    rows.map((row) => ({
+      id: row.id ?? 0,
+      order: row.order,
+      heading: row.heading,
+      description: row.description ?? '',
+      status: row.status ?? 'draft',
+    }));
+
+  it('holds for the rendering of parsable rows, whose plan against their own parse is empty', () => {
+    fc.assert(
+      fc.property(parsableRows, (rows) => {
+        fc.pre(new Set(rows.map((row) => row.id)).size === rows.length); // ids are primary keys
+        expect(isInSync(render(rows), rows)).toBe(true);
+        expect(plan(asExisting(rows), parse(render(rows))).operations).toEqual([]);
+      }),
+    );
+  });
+
+  // The shortcut is only safe one way: whenever it says "in sync", the full sync has nothing to do.
+  it('never holds when the full sync would change something, for any rows', () => {
+    fc.assert(
+      fc.property(fc.array(anyRow, { maxLength: 8 }), (rows) => {
+        const withIds = rows.map((row, i) => ({ ...row, id: i + 1 }));
+        if (!isInSync(render(withIds), withIds)) return;
+        expect(plan(asExisting(withIds), parse(render(withIds))).operations).toEqual([]);
+        expect(withIds.map((row) => row.order)).toEqual(withIds.map((_, i) => i + 1));
+      }),
+    );
+  });
+
+  it('does not hold for a master other than the rendering, orders out of 1..n, or over the limits', () => {
+    const rows = [
+      { id: 1, order: 1, heading: 'Intro', description: '', status: 'draft' },
+      { id: 2, order: 2, heading: 'Setup', description: 'how', status: 'done' },
+    ];
+    expect(isInSync(render(rows), rows)).toBe(true);
+    expect(isInSync(null, [])).toBe(false);
+    expect(isInSync('[]', [])).toBe(true);
+    expect(isInSync('1. Intro\n2. Setup', rows)).toBe(false);
+    const gap = rows.map((row, i) => ({ ...row, order: i * 2 + 1 }));
+    expect(isInSync(render(gap), gap)).toBe(false);
+    const untrimmed = [{ ...rows[0]!, heading: ' Intro' }];
+    expect(isInSync(render(untrimmed), untrimmed)).toBe(false);
+    const emptyStatus = [{ ...rows[0]!, status: '' }];
+    expect(isInSync(render(emptyStatus), emptyStatus)).toBe(false);
+    expect(isInSync(render(rows), rows, { maxSections: 1 })).toBe(false);
   });
 });

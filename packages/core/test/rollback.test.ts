@@ -2,7 +2,9 @@ import { backends, type TestDatabase } from '@section-sync/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/postgres/index.js';
 
-// section_sync.rollback(post, entry): restores a logged "before" as a new, logged sync.
+// section_sync.rollback(post, entry): restores the post as it was before that entry (the entry and
+// every later one undone) as a new, logged sync. Entries are compact (touched sections only), so
+// the state before an old entry is pieced together from it and the entries after it.
 
 interface Row {
   id: number;
@@ -93,6 +95,29 @@ describe.each(backends)('rollback on $name', (backend) => {
     );
   });
 
+  it("brings a deleted section back with its host content as last logged, not the entry's older copy", async () => {
+    // Rolling back to a state older than the host's drafting used to restore the section with
+    // the content it had then (here none), losing what was drafted before the delete.
+    await db.query('INSERT INTO post_development (post_id, section_headings) VALUES (51, $1)', [
+      '1. A\n2. B',
+    ]);
+    await db.query(
+      `UPDATE post_development SET section_headings = '1. A\n2. B\n3. C' WHERE post_id = 51`,
+    );
+    const older = await lastEntry(db, 51);
+    await db.query(
+      `UPDATE post_section SET draft_body = 'drafted B' WHERE post_id = 51 AND section_heading = 'B'`,
+    );
+    const [, b] = await rows(db, 51);
+    await db.query(`DELETE FROM post_section WHERE post_id = 51 AND section_heading = 'B'`);
+
+    await rollback(db, 51, older.id);
+    expect(await rows(db, 51)).toEqual([
+      expect.objectContaining({ heading: 'A', draft_body: null }),
+      { ...b, order: 2, draft_body: 'drafted B' },
+    ]);
+  });
+
   it('undoes a master write: renamed back, deleted rows return, created rows go', async () => {
     const before = await setup(2, ['Intro', 'Main', 'End']);
     await db.query(
@@ -128,5 +153,52 @@ describe.each(backends)('rollback on $name', (backend) => {
     await expect(rollback(db, 4, 99999999)).rejects.toMatchObject({ code: 'SS404' });
     await expect(rollback(db, 99999999, other.id)).rejects.toMatchObject({ code: 'SS404' });
     await expect(rollback(db, 4, other.id)).rejects.toMatchObject({ code: 'SS400' });
+  });
+
+  it('rolls back an entry older than later syncs: the post as it was before it, later edits undone', async () => {
+    const before = await setup(6, ['A', 'B', 'C']);
+    await db.query(
+      `UPDATE post_development SET section_headings = '["A","B renamed","C"]' WHERE post_id = 6`,
+    );
+    const rename = await lastEntry(db, 6);
+    await db.query(`DELETE FROM post_section WHERE post_id = 6 AND section_heading = 'C'`);
+    await db.query(
+      `INSERT INTO post_section (post_id, section_order, section_heading) VALUES (6, 1, 'D')`,
+    );
+    await db.query(
+      `UPDATE post_section SET status = 'done' WHERE post_id = 6 AND section_heading = 'A'`,
+    );
+    expect((await rows(db, 6)).map((r) => r.heading)).toEqual(['D', 'A', 'B renamed']);
+
+    await rollback(db, 6, rename.id);
+    // C is back whole (id and drafted body), D is gone, B has its name back, A its status.
+    expect(await rows(db, 6)).toEqual(before);
+  });
+
+  it('brings back a section edited by the entry and deleted later with the host columns it had when deleted', async () => {
+    const [, b] = await setup(7, ['A', 'B']);
+    await db.query(
+      `UPDATE post_development SET section_headings = '["A","B v2"]' WHERE post_id = 7`,
+    );
+    const rename = await lastEntry(db, 7);
+    await db.query(`UPDATE post_section SET draft_body = 'second draft' WHERE id = $1`, [b!.id]);
+    await db.query('DELETE FROM post_section WHERE id = $1', [b!.id]);
+
+    await rollback(db, 7, rename.id);
+    expect((await rows(db, 7))[1]).toEqual({ ...b, draft_body: 'second draft' });
+  });
+
+  it('tells a pruned entry from one that never existed', async () => {
+    await setup(8, ['A']);
+    await db.query(`UPDATE post_development SET section_headings = '["B"]' WHERE post_id = 8`);
+    const { id } = await lastEntry(db, 8);
+    await db.query('DELETE FROM section_sync_log WHERE id = $1', [id]);
+    await db.query('INSERT INTO section_sync_log_pruned (post_id, up_to) VALUES (8, $1)', [id]);
+    const pruned = await rollback(db, 8, id).catch((e) => e);
+    expect(pruned).toMatchObject({ code: 'SS404' });
+    expect(pruned.message).toMatch(/was pruned by the retention policy/);
+    expect(JSON.parse(pruned.detail)).toMatchObject({ entity: 'log_entry', pruned: true });
+    const missing = await rollback(db, 8, id + 1_000_000).catch((e) => e);
+    expect(JSON.parse(missing.detail)).toMatchObject({ pruned: false });
   });
 });

@@ -452,6 +452,21 @@ describe.each(backends)(
       expect(differences(cases, ts, sql), `seed ${seed}`).toEqual([]);
     });
 
+    // Messages quote an offending JSON number as JavaScript prints it (`got 1e+21`).
+    it('numbers in messages: js_number_text writes every double as String(number) does', async () => {
+      const doubles = [
+        ...fc.sample(fc.double({ noNaN: true }), { numRuns: 2000, seed }),
+        ...[0, -0, 1, 1.5, 1e21, 1e-7, 1e-6, 123e-20, 2 ** 53 + 2, -1e300, 5e-324],
+        ...[Number.MAX_VALUE, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY],
+      ];
+      const { rows } = await t.db.query<{ text: string[] }>(
+        'SELECT array_agg(section_sync.js_number_text(x::float8) ORDER BY i) AS text FROM unnest($1::text[]) WITH ORDINALITY AS u(x, i)',
+        [doubles.map(String)],
+      );
+      const sql = rows[0]!.text;
+      expect(differences(doubles, doubles.map(String), sql), `seed ${seed}`).toEqual([]);
+    });
+
     it(`render: ${RENDER_CASES} random section lists, from jsonb and from rows`, async () => {
       const cases = fc.sample(renderRows, { numRuns: RENDER_CASES, seed });
       const ts = cases.map((rows) => render(rows));

@@ -9,6 +9,7 @@ import {
 } from '../src/errors.js';
 import { parse } from '../src/formats/index.js';
 import { createStore, type SectionStore, type WriteOutcome } from '../src/postgres/index.js';
+import type { SyncDirection } from '../src/schemas/index.js';
 import {
   comparableOutcome,
   createPost,
@@ -202,6 +203,92 @@ describe.each(backends)('store writes on $name', (backend) => {
         name: 'SectionFormatError',
         code: 'invalid_json',
         line: 1,
+      });
+    });
+
+    // A post already in sync takes a shortcut: one read and a TypeScript check for a single
+    // post, section_sync.store_in_sync for a bulk sync. These pin that both answer exactly what
+    // the full sync would, including where "the master renders the rows" is not enough.
+    type SyncPath = 'sync' | 'bulkSync';
+    async function syncVia(path: SyncPath, postId: number, direction: SyncDirection) {
+      if (path === 'sync') return (await store.sync(postId, direction)).changes;
+      const [result] = (await store.bulkSync({ postIds: [postId], direction })).results;
+      if (result?.status !== 'success' || !result.changes) {
+        throw new Error(`bulk sync failed: ${result?.error?.message}`);
+      }
+      return result.changes;
+    }
+    const logSize = async (postId: number) =>
+      (await t.db.query('SELECT count(*) AS n FROM section_sync_log WHERE post_id = $1', [postId]))
+        .rows;
+
+    describe.each(['sync', 'bulkSync'] as const)('a post already in sync, through %s', (path) => {
+      it.each(['both', 'to_sections', 'to_development'] as const)(
+        '%s changes nothing, logs nothing and keeps the version',
+        async (direction) => {
+          const postId = await newPost('1. Intro\n2. Setup\n3. Usage');
+          await store.sync(postId, 'both');
+          const before = await store.getPost(postId);
+          const log = await logSize(postId);
+          expect(await syncVia(path, postId, direction)).toEqual({
+            created: 0,
+            updated: 0,
+            moved: 0,
+            deleted: 0,
+            unchanged: 3,
+          });
+          expect(await store.getPost(postId)).toEqual(before);
+          expect(await logSize(postId)).toEqual(log);
+        },
+      );
+
+      it('both trims a heading that plain SQL wrote untrimmed, though the master renders the rows', async () => {
+        const postId = await newPost('1. Intro');
+        await t.db.query('UPDATE post_section SET section_heading = $2 WHERE post_id = $1', [
+          postId,
+          '  Intro ',
+        ]);
+        expect((await store.getPost(postId)).master).toContain('"heading":"  Intro "');
+        expect((await syncVia(path, postId, 'both')).updated).toBe(1);
+        expect(await headings(postId)).toEqual(['Intro']);
+        expect((await store.getPost(postId)).master).toContain('"heading":"Intro"');
+      });
+
+      it('a master rendered from rows holding a control character fails to_sections, not to_development', async () => {
+        const postId = await newPost('1. Intro');
+        await t.db.query('UPDATE post_section SET section_heading = $2 WHERE post_id = $1', [
+          postId,
+          'In\u0007tro',
+        ]);
+        const before = await store.getPost(postId);
+        await expect(syncVia(path, postId, 'to_sections')).rejects.toThrow(/U\+0007/);
+        await expect(syncVia(path, postId, 'both')).rejects.toThrow(/U\+0007/);
+        expect(await syncVia(path, postId, 'to_development')).toMatchObject({
+          created: 0,
+          updated: 0,
+          moved: 0,
+          deleted: 0,
+        });
+        expect(await store.getPost(postId)).toEqual(before);
+      });
+
+      it("a master over the store's limits is not in sync: the full sync reports it", async () => {
+        const postId = await newPost('1. Intro\n2. Setup\n3. Usage');
+        await store.sync(postId, 'both');
+        const strict = createStore(t.db, { limits: { maxSections: 2 } });
+        const tooMany = /Too many sections: 3, the limit is 2/;
+        if (path === 'sync') {
+          await expect(strict.sync(postId, 'to_sections')).rejects.toThrow(tooMany);
+        } else {
+          const { results } = await strict.bulkSync({
+            postIds: [postId],
+            direction: 'to_sections',
+          });
+          expect(results[0]).toMatchObject({
+            status: 'error',
+            error: { message: expect.stringMatching(tooMany) },
+          });
+        }
       });
     });
   });

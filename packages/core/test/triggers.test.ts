@@ -47,7 +47,7 @@ async function logEntries(db: Db, postId: number) {
   return rows;
 }
 
-/** A log entry's before/after: the master and the full rows (host columns included). */
+/** A log entry's before/after: the master and the sections the sync touched. */
 interface Snapshot {
   master: string | null;
   sections: Record<string, unknown>[];
@@ -206,11 +206,11 @@ describe.each(backends)('in-database sync on $name', (backend) => {
       expect((await rows(db, postId))[0]).toMatchObject({ id: one!.id, status: 'done' });
     });
 
-    it('logs one entry per effective sync, with the plan and both snapshots, and bumps the version once', async () => {
+    it('logs one compact entry per effective sync (both masters, the touched sections before and after) and bumps the version once', async () => {
       const postId = 202;
-      await createPost(db, postId, '["A","B"]');
+      await createPost(db, postId, '["A","B","C"]');
       const v0 = (await post(db, postId)).version;
-      await setMaster(db, postId, '["B","A","New"]');
+      await setMaster(db, postId, '["B","A","C","New"]');
       expect((await post(db, postId)).version).toBe(v0 + 1);
       const entries = await logEntries(db, postId);
       expect(entries.map((e) => [e.direction, e.origin, e.outcome])).toEqual([
@@ -222,24 +222,27 @@ describe.each(backends)('in-database sync on $name', (backend) => {
         updated: 0,
         moved: 2,
         deleted: 0,
-        unchanged: 0,
+        unchanged: 1,
       });
-      const { rows: full } = await db.query<{
-        plan: { operations: unknown[] };
-        before: Snapshot;
-        after: Snapshot;
-      }>('SELECT plan, before, after FROM section_sync_log WHERE id = $1', [entries[1]!.id]);
-      expect(full[0]!.plan.operations).toHaveLength(3);
-      expect(full[0]!.before.master).toBe('["A","B"]');
-      expect(full[0]!.after.master).toBe('["B","A","New"]');
+      const { rows: full } = await db.query<{ before: Snapshot; after: Snapshot }>(
+        'SELECT before, after FROM section_sync_log WHERE id = $1',
+        [entries[1]!.id],
+      );
+      expect(full[0]!.before.master).toBe('["A","B","C"]');
+      expect(full[0]!.after.master).toBe('["B","A","C","New"]');
+      // C did not change: it is in neither list. Kept sections carry their sync columns only.
       expect(full[0]!.before.sections.map((s) => s.section_heading)).toEqual(['A', 'B']);
-      expect(full[0]!.after.sections[2]).toMatchObject({
-        section_heading: 'New',
-        draft_body: null,
-      });
+      expect(full[0]!.after.sections.map((s) => s.section_heading)).toEqual(['B', 'A', 'New']);
+      expect(Object.keys(full[0]!.after.sections[2]!).sort()).toEqual([
+        'id',
+        'section_description',
+        'section_heading',
+        'section_order',
+        'status',
+      ]);
 
       // The same list in another format: the master changes, the rows do not; nothing is logged.
-      await setMaster(db, postId, '1. B\n2. A\n3. New');
+      await setMaster(db, postId, '1. B\n2. A\n3. C\n4. New');
       expect(await logEntries(db, postId)).toHaveLength(2);
     });
 

@@ -18,6 +18,7 @@ import {
   RouteNotFoundError,
   UnsupportedMediaTypeError,
 } from './errors.js';
+import type { SyncMetrics } from './observability/metrics.js';
 
 /** Seconds a client should wait before retrying after a 503. */
 const RETRY_AFTER_SECONDS = 1;
@@ -103,24 +104,19 @@ function fromDomainError(error: SectionSyncError): ErrorAnswer | undefined {
 /**
  * Maps any error a route can meet to the wire error body: Fastify's request errors, the plugin's
  * own codes, the store's domain errors, an unreachable database (503). Anything else is a bug:
- * 500 with a generic message, the real error only in the log.
+ * 500 with a generic message (the error handler logs the real error).
  *
  * @example
- * const { statusCode, body } = toErrorAnswer(new PostNotFoundError(7), request, 1_048_576);
+ * const { statusCode, body } = toErrorAnswer(new PostNotFoundError(7), 1_048_576);
  * // 404, { status: 'error', code: 'post_not_found', message: 'Post 7 does not exist' }
  */
-export function toErrorAnswer(
-  error: unknown,
-  request: FastifyRequest,
-  bodyLimit: number,
-): ErrorAnswer {
+export function toErrorAnswer(error: unknown, bodyLimit: number): ErrorAnswer {
   if (isPluginError(error)) return fromPluginError(error);
   if (error instanceof SectionSyncError && !isUnavailableError(error)) {
     const mapped = fromDomainError(error);
     if (mapped) return mapped;
   }
   if (isUnavailableError(error)) {
-    request.log.warn({ err: error }, 'section-sync: database unavailable');
     return {
       ...fromPluginError(new DatabaseUnavailableHttpError()),
       headers: { 'retry-after': String(RETRY_AFTER_SECONDS) },
@@ -130,24 +126,48 @@ export function toErrorAnswer(
     const mapped = fromFastifyError(error as FastifyError, bodyLimit);
     if (mapped) return mapped;
   }
-  request.log.error({ err: error }, 'section-sync: unexpected error');
   return fromPluginError(new InternalError());
+}
+
+/**
+ * The one log line of a failed request: its code and status, at warn for a 4xx (the caller's
+ * problem) and error for a 5xx (ours), with the error itself for a 5xx only.
+ */
+function logFailure(request: FastifyRequest, error: unknown, answer: ErrorAnswer): void {
+  const { statusCode, body } = answer;
+  const postId = (request.params as { postId?: unknown } | undefined)?.postId;
+  const fields = {
+    code: body.code,
+    statusCode,
+    ...(postId === undefined ? {} : { postId }),
+    ...(statusCode >= 500 ? { err: error } : {}),
+  };
+  if (statusCode >= 500) request.log.error(fields, `section-sync failed: ${body.code}`);
+  else request.log.warn(fields, `section-sync refused: ${body.code}`);
 }
 
 /**
  * Installs the error handler and the not-found handler of the route scope, so every failure
  * under the prefix answers `{status:'error', code, message, details?}`.
  */
-export function installErrorHandlers(scope: FastifyInstance, bodyLimit: number): void {
+export function installErrorHandlers(
+  scope: FastifyInstance,
+  bodyLimit: number,
+  metrics: SyncMetrics | undefined,
+): void {
   scope.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
-    const { statusCode, body, headers } = toErrorAnswer(error, request, bodyLimit);
-    if (headers) reply.headers(headers);
-    return reply.code(statusCode).send(body);
+    const answer = toErrorAnswer(error, bodyLimit);
+    logFailure(request, error, answer);
+    metrics?.countError(answer.body.code);
+    if (answer.headers) reply.headers(answer.headers);
+    return reply.code(answer.statusCode).send(answer.body);
   });
   scope.setNotFoundHandler((request, reply) => {
-    const { statusCode, body } = fromPluginError(
+    const answer = fromPluginError(
       new RouteNotFoundError(request.method, request.url.split('?')[0]),
     );
-    return reply.code(statusCode).send(body);
+    logFailure(request, undefined, answer);
+    metrics?.countError(answer.body.code);
+    return reply.code(answer.statusCode).send(answer.body);
   });
 }

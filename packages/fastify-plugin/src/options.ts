@@ -1,5 +1,8 @@
 import type { SectionLimits } from '@section-sync/core';
-import type { Db, PgPoolLike, SectionStore } from '@section-sync/core/postgres';
+import type { Db, PgPoolLike, RetentionPolicy, SectionStore } from '@section-sync/core/postgres';
+import type { Registry } from 'prom-client';
+import type { SyncMetrics } from './observability/metrics.js';
+import type { Write } from './routes/write.js';
 
 /**
  * Options of the section-sync plugin. Give the database one way: `connectionString` (the plugin
@@ -28,16 +31,48 @@ export interface SectionSyncOptions {
   bodyLimit?: number;
   /** Most post ids one `POST /sync-sections` may name (400 above). @default 1000 */
   maxBulkPosts?: number;
+  /**
+   * Prometheus metrics (prom-client): `true` mounts `GET /metrics` (outside `prefix`) on a
+   * registry of the plugin's own; or give `path` (`false`: mount nothing, scrape `registry`
+   * yourself) and/or your `registry`. The registry is also at `fastify.sectionSync.metrics`.
+   * @default false
+   */
+  metrics?: boolean | MetricsOptions;
+  /**
+   * Prune the sync log on a timer with this policy (unref'd, stopped on close). Pruning runs in
+   * short batches; a run still going when the next is due is not doubled. @default off
+   */
+  retention?: RetentionPolicy & RetentionTimerOptions;
+}
+
+export interface MetricsOptions {
+  /** Where to answer the scrape; `false` for nowhere. @default '/metrics' */
+  path?: string | false;
+  /** The registry to register on. @default a new Registry */
+  registry?: Registry;
+}
+
+export interface RetentionTimerOptions {
+  /** Time between prune runs, in ms. @default 3600000 (1 hour) */
+  intervalMs?: number;
+  /** Entries per batch (one statement each). @default 5000 */
+  batchSize?: number;
 }
 
 /** The options after defaults, as the routes see them. */
 export interface RouteOptions {
   store: SectionStore;
+  /** The database `GET /ready` checks (absent when only a store was given). */
+  db: Db | undefined;
   limits: Partial<SectionLimits>;
   bodyLimit: number;
   maxBulkPosts: number;
+  write: Write;
+  metrics: SyncMetrics | undefined;
 }
 
 export const DEFAULT_PREFIX = '/api/workflow';
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 export const DEFAULT_MAX_BULK_POSTS = 1000;
+export const DEFAULT_METRICS_PATH = '/metrics';
+export const DEFAULT_RETENTION_INTERVAL_MS = 60 * 60 * 1000;

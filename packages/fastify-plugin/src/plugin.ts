@@ -3,18 +3,29 @@ import {
   type Db,
   fromPg,
   migrate,
+  retentionArguments,
   type SectionStore,
 } from '@section-sync/core/postgres';
-import type { FastifyBaseLogger, FastifyPluginAsync } from 'fastify';
+import type {
+  FastifyBaseLogger,
+  FastifyInstance,
+  FastifyPluginAsync,
+  FastifySchema,
+} from 'fastify';
 import fp from 'fastify-plugin';
 import pg from 'pg';
+import type { Registry } from 'prom-client';
+import { createSyncMetrics, type SyncMetrics } from './observability/metrics.js';
+import { startRetentionTimer } from './observability/retention-timer.js';
 import {
   DEFAULT_BODY_LIMIT,
   DEFAULT_MAX_BULK_POSTS,
+  DEFAULT_METRICS_PATH,
   DEFAULT_PREFIX,
   type SectionSyncOptions,
 } from './options.js';
 import { routes } from './routes/index.js';
+import { createWrite } from './routes/write.js';
 
 /** What the plugin decorates the Fastify instance with (`fastify.sectionSync`). */
 export interface SectionSyncService {
@@ -22,6 +33,8 @@ export interface SectionSyncService {
   store: SectionStore;
   /** The database the store runs on (`undefined` when only a `store` was given). */
   db: Db | undefined;
+  /** The Prometheus registry of the plugin's metrics (with the `metrics` option). */
+  metrics: Registry | undefined;
 }
 
 declare module 'fastify' {
@@ -59,6 +72,32 @@ function openDatabase(options: SectionSyncOptions, log: FastifyBaseLogger): Open
   );
 }
 
+// @fastify/swagger's `hide` (the scrape is not part of the API); a variable, since only
+// @fastify/swagger's types, which the host may not load, declare it.
+const HIDDEN_FROM_OPENAPI: FastifySchema = { hide: true } as FastifySchema;
+
+/** Mounts the metrics (GET /metrics by default, outside the API prefix, as Prometheus expects). */
+function mountMetrics(
+  fastify: FastifyInstance,
+  options: SectionSyncOptions,
+  db: Db | undefined,
+): SyncMetrics | undefined {
+  if (!options.metrics) return undefined;
+  const settings = options.metrics === true ? {} : options.metrics;
+  const metrics = createSyncMetrics({
+    db,
+    log: fastify.log,
+    ...(settings.registry ? { registry: settings.registry } : {}),
+  });
+  const path = settings.path ?? DEFAULT_METRICS_PATH;
+  if (path !== false) {
+    fastify.get(path, { schema: HIDDEN_FROM_OPENAPI }, async (_request, reply) =>
+      reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
+    );
+  }
+  return metrics;
+}
+
 const sectionSyncPlugin: FastifyPluginAsync<SectionSyncOptions> = async (fastify, options) => {
   const { db, close } = openDatabase(options, fastify.log);
   let store: SectionStore;
@@ -67,21 +106,34 @@ const sectionSyncPlugin: FastifyPluginAsync<SectionSyncOptions> = async (fastify
       if (!db) throw new TypeError('@section-sync/fastify: migrate needs a database, not a store');
       await migrate(db);
     }
+    if (options.retention) {
+      if (!db)
+        throw new TypeError('@section-sync/fastify: retention needs a database, not a store');
+      retentionArguments(options.retention); // a wrong policy fails at start, not an hour later
+    }
     store = options.store ?? createStore(db as Db, { limits: options.limits });
   } catch (error) {
     await close();
     throw error;
   }
 
-  fastify.decorate('sectionSync', { store, db });
+  const metrics = mountMetrics(fastify, options, db);
+  fastify.decorate('sectionSync', { store, db, metrics: metrics?.registry });
+  // Hooks run in reverse order: the prune timer stops (and its run ends) before the pool closes.
   fastify.addHook('onClose', close);
+  if (options.retention && db) {
+    fastify.addHook('onClose', startRetentionTimer(db, options.retention, fastify.log));
+  }
 
   await fastify.register(routes, {
     prefix: options.prefix ?? DEFAULT_PREFIX,
     store,
+    db,
     limits: options.limits ?? {},
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
     maxBulkPosts: options.maxBulkPosts ?? DEFAULT_MAX_BULK_POSTS,
+    write: createWrite(metrics),
+    metrics,
   });
 };
 

@@ -33,6 +33,8 @@ const ROUTES: { method: string; path: string; body: boolean; query?: string; suc
     body: true,
     success: '200',
   },
+  { method: 'get', path: '/health', body: false, success: '200' },
+  { method: 'get', path: '/ready', body: false, success: '200' },
 ];
 
 describe('OpenAPI document (with @fastify/swagger registered by the host)', () => {

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { SyncDirection } from '@section-sync/core';
 
-export const COMMANDS = ['migrate', 'check', 'repair', 'normalize', 'sync'] as const;
+export const COMMANDS = ['migrate', 'check', 'repair', 'normalize', 'sync', 'prune'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 const DIRECTIONS: readonly SyncDirection[] = ['to_sections', 'to_development', 'both'];
@@ -18,6 +18,10 @@ export interface CliOptions {
   dryRun: boolean;
   direction: SyncDirection | undefined;
   batchSize: number;
+  /** `prune`: entries kept per post. */
+  keepLast: number | undefined;
+  /** `prune`: only entries older than this many days go. */
+  olderThanDays: number | undefined;
   help: boolean;
   version: boolean;
 }
@@ -33,7 +37,28 @@ const ALLOWED: Record<CommandName, string[]> = {
   repair: ['dry-run', 'direction', 'batch-size'],
   normalize: ['dry-run', 'batch-size'],
   sync: ['dry-run', 'direction'],
+  prune: ['dry-run', 'batch-size', 'keep-last', 'older-than-days'],
 };
+
+const COMMAND_OPTIONS = [
+  'dry-run',
+  'direction',
+  'batch-size',
+  'keep-last',
+  'older-than-days',
+] as const;
+
+/** Batch sizes: posts per transaction, except for prune, which deletes log entries. */
+const DEFAULT_BATCH_SIZE: Partial<Record<CommandName, number>> = { prune: 5000 };
+
+function wholeNumber(value: string | undefined, option: string, min: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < min) {
+    throw new UsageError(`--${option} must be a whole number of at least ${min}, got "${value}"`);
+  }
+  return n;
+}
 
 /**
  * Reads the command line with node:util `parseArgs`.
@@ -56,7 +81,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = {}): 
   }
   const name = command as CommandName | undefined;
   if (name && !help) {
-    for (const option of ['dry-run', 'direction', 'batch-size'] as const) {
+    for (const option of COMMAND_OPTIONS) {
       if (values[option] !== undefined && !ALLOWED[name].includes(option)) {
         throw new UsageError(`"${name}" does not take --${option}`);
       }
@@ -67,12 +92,22 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = {}): 
     if (name !== 'sync' && args.length > 0) {
       throw new UsageError(`"${name}" takes no arguments, got "${args.join(' ')}"`);
     }
+    if (
+      name === 'prune' &&
+      values['keep-last'] === undefined &&
+      values['older-than-days'] === undefined
+    ) {
+      throw new UsageError('"prune" needs --keep-last <n>, --older-than-days <days> or both');
+    }
   }
   const direction = values.direction;
   if (direction !== undefined && !(DIRECTIONS as readonly string[]).includes(direction)) {
     throw new UsageError(`--direction must be one of ${DIRECTIONS.join(', ')}, got "${direction}"`);
   }
-  const batchSize = values['batch-size'] === undefined ? 100 : Number(values['batch-size']);
+  const batchSize =
+    values['batch-size'] === undefined
+      ? ((name && DEFAULT_BATCH_SIZE[name]) ?? 100)
+      : Number(values['batch-size']);
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000) {
     throw new UsageError(
       `--batch-size must be a whole number from 1 to 10000, got "${values['batch-size']}"`,
@@ -92,6 +127,8 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = {}): 
     dryRun: values['dry-run'] === true,
     direction: direction as SyncDirection | undefined,
     batchSize,
+    keepLast: wholeNumber(values['keep-last'], 'keep-last', 1),
+    olderThanDays: wholeNumber(values['older-than-days'], 'older-than-days', 0),
     help,
     version: values.version === true,
   };
@@ -110,6 +147,8 @@ function parse(argv: readonly string[]) {
       'dry-run': { type: 'boolean', short: 'n' },
       direction: { type: 'string', short: 'd' },
       'batch-size': { type: 'string', short: 'b' },
+      'keep-last': { type: 'string' },
+      'older-than-days': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
     },

@@ -11,6 +11,7 @@ Commands:
   repair                  sync the inconsistent posts, in batches
   normalize               rewrite legacy master formats into the canonical JSON, in batches
   sync <postId>           sync one post
+  prune                   delete old sync log entries (retention), in batches
 
 Database (one of):
   DATABASE_URL=postgres://...     environment variable
@@ -40,7 +41,8 @@ machines at once.
 
 Compares every post's master with its section rows (headings, order, descriptions, statuses,
 ids) and reports the posts that differ. Exit code 1 when any post is inconsistent: fit for
-cron and alerting.
+cron and alerting. The count is also recorded in the database, where the servers' /metrics
+show it (section_sync_inconsistent_posts).
 
 Example:  section-sync check --json | jq '.inconsistent'
 `,
@@ -58,6 +60,16 @@ Rewrites every master held in a legacy format (numbered or bulleted lines, JSON 
 fences, ...) into the canonical JSON array with section ids, keeping every section (the master
 wins where it differs from the rows). Unparsable masters are listed and left alone.
 --dry-run lists what would be rewritten and changes nothing.
+`,
+  prune: `Usage: section-sync prune [--keep-last <n>] [--older-than-days <days>] [--batch-size 5000] [--dry-run]
+
+Deletes the sync log entries the retention policy lets go: those beyond the last <n> of each
+post (--keep-last) and, when given, older than <days> (--older-than-days); with both, an entry
+must be both to go. A post's newest entry always stays. Entries go oldest first, --batch-size per
+statement (each its own short transaction). Rolling back a pruned entry answers 404
+log_entry_pruned. --dry-run counts what would go and changes nothing.
+
+Example (cron, daily):  section-sync prune --keep-last 50 --older-than-days 30 --quiet
 `,
   sync: `Usage: section-sync sync <postId> [--direction both|to_sections|to_development] [--dry-run]
 

@@ -5,6 +5,7 @@ import { type CliOptions, type CommandName, parseCli, UsageError } from './args.
 import { checkCommand } from './commands/check.js';
 import { migrateCommand } from './commands/migrate.js';
 import { normalizeCommand } from './commands/normalize.js';
+import { pruneCommand } from './commands/prune.js';
 import { repairCommand } from './commands/repair.js';
 import { syncCommand } from './commands/sync.js';
 import {
@@ -26,6 +27,7 @@ const COMMANDS: Record<CommandName, (ctx: CommandContext) => Promise<number>> = 
   repair: repairCommand,
   normalize: normalizeCommand,
   sync: syncCommand,
+  prune: pruneCommand,
 };
 
 export interface CliIo {

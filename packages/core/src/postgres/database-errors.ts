@@ -13,6 +13,10 @@ const UNAVAILABLE_CODES = new Set([
   '57P02', // crash_shutdown
   '57P03', // cannot_connect_now (starting up)
   '53300', // too_many_connections
+  // Cancelled, so rolled back whole and worth another try: statement_timeout (or a cancel
+  // request) and lock_timeout. Not bugs: without these they answered 500.
+  '57014', // query_canceled
+  '55P03', // lock_not_available
   '08000',
   '08001',
   '08003',
@@ -23,7 +27,10 @@ const UNAVAILABLE_CODES = new Set([
 const UNAVAILABLE_MESSAGES =
   /Connection terminated|connection error|timeout exceeded when trying to connect|Client was closed|Cannot use a pool after calling end|PGlite is closed/i;
 
-/** True when an error means the database is unreachable or dropped the connection. */
+/**
+ * True when an error means the database is unreachable, dropped the connection, or cancelled
+ * the statement (timeouts): the transaction did not commit and a later try may succeed.
+ */
 export function isUnavailableError(error: unknown): boolean {
   if (error instanceof DatabaseUnavailableError) return true;
   if (!(error instanceof Error)) return false;

@@ -6,6 +6,7 @@
 export * from './database-errors.js';
 export * from './db.js';
 export * from './migrate.js';
+export * from './operations/index.js';
 export * from './pg-adapter.js';
 export * from './pglite-adapter.js';
 export { createStore, type StoreOptions } from './store.js';

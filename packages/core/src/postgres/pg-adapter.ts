@@ -109,6 +109,18 @@ async function listenOnClient(
   };
 }
 
+// A pooled connection that breaks while lent (pg_terminate_backend, a server restart) reports
+// the failure through the query it fails, and pg then also emits 'error' on the client: with no
+// listener that would crash the host. The pool listens only while the connection is idle.
+const ignoreError = () => {};
+
+/** Swallows the client's late 'error' events for as long as it is lent; returns the undo. */
+function whileLent(client: PgClientLike): () => void {
+  if (!canNotify(client)) return () => {};
+  client.on('error', ignoreError);
+  return () => client.removeListener('error', ignoreError);
+}
+
 const RECONNECT_MIN_MS = 250;
 const RECONNECT_MAX_MS = 5000;
 
@@ -152,6 +164,9 @@ async function listenOnPool(
       if (current?.client === lent) current = undefined;
       scheduleReconnect();
     };
+    // Every lent LISTEN connection is destroyed in the end: errors it emits while ending are
+    // ignored (see whileLent).
+    lent.on('error', ignoreError);
     const detach = () => {
       lent.removeListener('notification', onNotification);
       lent.removeListener('error', onBroken);
@@ -236,14 +251,17 @@ export function fromPg(target: PgPoolLike | PgClientLike): Db {
         throw translateDatabaseError(error);
       }
       let broken: Error | undefined;
+      const returned = whileLent(client);
       try {
         return await clientDb(client, 0).transaction(fn);
       } catch (error) {
         if (error instanceof Error && error.name === 'DatabaseUnavailableError') broken = error;
         throw error;
       } finally {
-        // A connection that failed is destroyed rather than returned to the pool.
+        // A connection that failed is destroyed rather than returned to the pool; it keeps
+        // ignoring errors while it ends. One returned is the pool's to watch again.
         client.release(broken);
+        if (!broken) returned();
       }
     },
   };

@@ -1,1 +1,2 @@
+export { isInSync } from './in-sync.js';
 export { type RenderableSection, render } from './render.js';

@@ -218,3 +218,28 @@ export const ErrorResponse = Type.Object({
   details: Type.Optional(Type.Unknown()),
 });
 export type ErrorResponse = Static<typeof ErrorResponse>;
+
+// ---- health -------------------------------------------------------------------------------
+
+/** `GET <prefix>/health`: the process answers (liveness; no database involved). */
+export const HealthResponse = Type.Object({ status: Type.Literal('ok') });
+export type HealthResponse = Static<typeof HealthResponse>;
+
+/**
+ * `GET <prefix>/ready`: 200 `ok` when the database answers and carries the migrations this
+ * version expects, 503 `not_ready` otherwise, with the reason.
+ */
+export const ReadyResponse = Type.Object({
+  status: Type.Union([Type.Literal('ok'), Type.Literal('not_ready')]),
+  database: Type.Union([Type.Literal('up'), Type.Literal('down'), Type.Literal('unchecked')], {
+    description: '`unchecked` when the plugin was given only a store',
+  }),
+  migrations: Type.Optional(
+    Type.Object({
+      current: Type.Integer({ minimum: 0 }),
+      expected: Type.Integer({ minimum: 0 }),
+    }),
+  ),
+  reason: Type.Optional(Type.String()),
+});
+export type ReadyResponse = Static<typeof ReadyResponse>;

@@ -3,6 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { installErrorHandlers } from '../error-handler.js';
 import type { RouteOptions } from '../options.js';
 import { validatorCompiler } from '../validator.js';
+import { healthRoutes } from './health.js';
 import { sectionHeadingsRoutes } from './section-headings.js';
 import { sectionRoutes } from './sections.js';
 import { syncRoutes } from './sync.js';
@@ -33,11 +34,12 @@ export const routes: FastifyPluginAsync<RouteOptions> = async (instance, options
   scope.addHook('onRoute', (route) => {
     route.bodyLimit ??= options.bodyLimit;
   });
-  installErrorHandlers(scope, options.bodyLimit);
+  installErrorHandlers(scope, options.bodyLimit, options.metrics);
 
   syncRoutes(scope, options);
   sectionRoutes(scope, options);
   sectionHeadingsRoutes(scope, options);
   syncStatusRoutes(scope, options);
   syncLogRoutes(scope, options);
+  healthRoutes(scope, options);
 };

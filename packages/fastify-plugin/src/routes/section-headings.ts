@@ -12,10 +12,9 @@ import { entityTag } from '../etag.js';
 import type { RouteOptions } from '../options.js';
 import { requireBody } from './body.js';
 import { errorResponses, type Scope } from './scope.js';
-import { write } from './write.js';
 
 /** The master field: read it (raw, detected format, parsed items) and write it. */
-export function sectionHeadingsRoutes(scope: Scope, { store, limits }: RouteOptions): void {
+export function sectionHeadingsRoutes(scope: Scope, { store, limits, write }: RouteOptions): void {
   scope.get(
     '/posts/:postId/section-headings',
     {
@@ -74,7 +73,7 @@ export function sectionHeadingsRoutes(scope: Scope, { store, limits }: RouteOpti
       // limits, control characters) applies once, in one place.
       const master =
         typeof sectionHeadings === 'string' ? sectionHeadings : JSON.stringify(sectionHeadings);
-      const outcome = await write(request, reply, postId, (options) =>
+      const outcome = await write(request, reply, { postId, direction: 'to_sections' }, (options) =>
         store.writeMaster(postId, master, options),
       );
       return { status: 'success' as const, ...outcome };

@@ -14,10 +14,9 @@ import { entityTag } from '../etag.js';
 import type { RouteOptions } from '../options.js';
 import { requireBody } from './body.js';
 import { errorResponses, type Scope } from './scope.js';
-import { write } from './write.js';
 
 /** Reads and one-section writes: list, create, edit, delete, reorder. */
-export function sectionRoutes(scope: Scope, { store }: RouteOptions): void {
+export function sectionRoutes(scope: Scope, { store, write }: RouteOptions): void {
   scope.get(
     '/posts/:postId/sections',
     {
@@ -56,8 +55,11 @@ export function sectionRoutes(scope: Scope, { store }: RouteOptions): void {
     async (request, reply) => {
       const { postId } = request.params;
       const { dryRun: _dryRun, ...input } = request.body;
-      const outcome = await write(request, reply, postId, (options) =>
-        store.createSection(postId, input, options),
+      const outcome = await write(
+        request,
+        reply,
+        { postId, direction: 'to_development' },
+        (options) => store.createSection(postId, input, options),
       );
       reply.code(201);
       return { status: 'success' as const, ...outcome };
@@ -82,8 +84,11 @@ export function sectionRoutes(scope: Scope, { store }: RouteOptions): void {
     async (request, reply) => {
       const { postId, sectionId } = request.params;
       const { dryRun: _dryRun, ...patch } = request.body;
-      const outcome = await write(request, reply, postId, (options) =>
-        store.updateSection(postId, sectionId, patch, options),
+      const outcome = await write(
+        request,
+        reply,
+        { postId, direction: 'to_development' },
+        (options) => store.updateSection(postId, sectionId, patch, options),
       );
       return { status: 'success' as const, ...outcome };
     },
@@ -104,8 +109,11 @@ export function sectionRoutes(scope: Scope, { store }: RouteOptions): void {
     },
     async (request, reply) => {
       const { postId, sectionId } = request.params;
-      const outcome = await write(request, reply, postId, (options) =>
-        store.deleteSection(postId, sectionId, options),
+      const outcome = await write(
+        request,
+        reply,
+        { postId, direction: 'to_development' },
+        (options) => store.deleteSection(postId, sectionId, options),
       );
       return { status: 'success' as const, ...outcome };
     },
@@ -129,20 +137,25 @@ export function sectionRoutes(scope: Scope, { store }: RouteOptions): void {
     },
     async (request, reply) => {
       const { postId } = request.params;
-      const outcome = await write(request, reply, postId, async (options) => {
-        try {
-          return await store.reorderSections(postId, request.body.sectionIds, options);
-        } catch (error) {
-          // Whatever the store calls it, a list that cannot be applied is one code on the wire.
-          if (error instanceof InvalidOperationError && error.code !== 'invalid_reorder') {
-            throw new InvalidOperationError('invalid_reorder', error.message, {
-              details: error.details,
-              cause: error,
-            });
+      const outcome = await write(
+        request,
+        reply,
+        { postId, direction: 'to_development' },
+        async (options) => {
+          try {
+            return await store.reorderSections(postId, request.body.sectionIds, options);
+          } catch (error) {
+            // Whatever the store calls it, a list that cannot be applied is one code on the wire.
+            if (error instanceof InvalidOperationError && error.code !== 'invalid_reorder') {
+              throw new InvalidOperationError('invalid_reorder', error.message, {
+                details: error.details,
+                cause: error,
+              });
+            }
+            throw error;
           }
-          throw error;
-        }
-      });
+        },
+      );
       return { status: 'success' as const, ...outcome };
     },
   );

@@ -10,10 +10,9 @@ import {
 import type { RouteOptions } from '../options.js';
 import { defaultBody } from './body.js';
 import { errorResponses, type Scope } from './scope.js';
-import { write } from './write.js';
 
 /** The sync log of a post and rollback to an entry's before-state. */
-export function syncLogRoutes(scope: Scope, { store }: RouteOptions): void {
+export function syncLogRoutes(scope: Scope, { store, write }: RouteOptions): void {
   scope.get(
     '/posts/:postId/sync-log',
     {
@@ -52,7 +51,7 @@ export function syncLogRoutes(scope: Scope, { store }: RouteOptions): void {
     },
     async (request, reply) => {
       const { postId, entryId } = request.params;
-      const outcome = await write(request, reply, postId, (options) =>
+      const outcome = await write(request, reply, { postId, direction: 'rollback' }, (options) =>
         store.rollback(postId, entryId, options),
       );
       return { status: 'success' as const, ...outcome };

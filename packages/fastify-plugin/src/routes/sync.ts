@@ -10,13 +10,12 @@ import { InvalidBulkTargetError } from '../errors.js';
 import type { RouteOptions } from '../options.js';
 import { defaultBody, requireBody } from './body.js';
 import { errorResponses, type Scope } from './scope.js';
-import { write } from './write.js';
 
 /** The answer the original design documents for a successful sync, kept word for word. */
 export const SYNC_MESSAGE = 'Sections synchronized successfully';
 
 /** `POST /posts/:postId/sync-sections` and the bulk `POST /sync-sections`. */
-export function syncRoutes(scope: Scope, { store, maxBulkPosts }: RouteOptions): void {
+export function syncRoutes(scope: Scope, { store, maxBulkPosts, write }: RouteOptions): void {
   scope.post(
     '/posts/:postId/sync-sections',
     {
@@ -36,7 +35,7 @@ export function syncRoutes(scope: Scope, { store, maxBulkPosts }: RouteOptions):
     async (request, reply) => {
       const { postId } = request.params;
       const direction = request.body.direction ?? 'both';
-      const outcome = await write(request, reply, postId, (options) =>
+      const outcome = await write(request, reply, { postId, direction }, (options) =>
         store.sync(postId, direction, options),
       );
       return { status: 'success' as const, ...outcome, direction, message: SYNC_MESSAGE };

@@ -1,5 +1,5 @@
 import type { SyncStatus } from '@section-sync/core';
-import { createStore } from '@section-sync/core/postgres';
+import { createStore, recordCheck } from '@section-sync/core/postgres';
 import type { CommandContext } from '../context.js';
 import { count, listSome, seconds } from './report.js';
 import { consistencyPages, countPosts } from './scan.js';
@@ -20,7 +20,10 @@ function firstDifference(status: SyncStatus): string {
   return `  #${d.order} ${DIFFERENCE_WORDS[d.field] ?? d.field}${value === null ? '' : `: ${JSON.stringify(value)}`}`;
 }
 
-/** `section-sync check`: every post's consistency; exit 1 when any post is inconsistent. */
+/**
+ * `section-sync check`: every post's consistency; exit 1 when any post is inconsistent. The
+ * result is recorded in the database for the `section_sync_inconsistent_posts` metric.
+ */
 export async function checkCommand(ctx: CommandContext): Promise<number> {
   const started = Date.now();
   const store = createStore(ctx.db, { origin: 'cli' });
@@ -39,6 +42,8 @@ export async function checkCommand(ctx: CommandContext): Promise<number> {
     progress.update(done, Math.max(total, done));
   }
   progress.finish();
+  // For the metrics (section_sync_inconsistent_posts), whichever server is scraped.
+  await recordCheck(ctx.db, { checkedPosts: done, inconsistentPosts: inconsistent.length });
   const elapsedMs = Date.now() - started;
   const ok = done - inconsistent.length;
 

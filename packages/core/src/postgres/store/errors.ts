@@ -61,7 +61,7 @@ export function toStoreError(error: unknown, postId: number): unknown {
         return new SectionNotFoundError(postId, Number(detail.sectionId));
       }
       if (detail.entity === 'log_entry' || /log entry/i.test(message)) {
-        return new LogEntryNotFoundError(postId, Number(detail.entryId));
+        return new LogEntryNotFoundError(postId, Number(detail.entryId), detail.pruned === true);
       }
       return new PostNotFoundError(optionalNumber(detail.postId) ?? postId);
     case 'SS409':

@@ -1,0 +1,3 @@
+export * from './readiness.js';
+export * from './retention.js';
+export * from './totals.js';
