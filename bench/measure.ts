@@ -148,3 +148,36 @@ export function medianMs(fn: () => unknown, options: SuiteOptions): number {
   const mid = samples.length >> 1;
   return samples.length % 2 ? samples[mid]! : (samples[mid - 1]! + samples[mid]!) / 2;
 }
+
+/**
+ * Median time of one call of each of `fns`, in ms, measured like {@link medianMs} but in turns:
+ * one batch of each per round, so a busy machine slows all alike.
+ */
+export function medianMsInterleaved(
+  fns: readonly (() => unknown)[],
+  options: SuiteOptions,
+): number[] {
+  const warmupMs = options.quick ? 20 : 200;
+  const minSamples = options.quick ? 15 : 60;
+  const minTotalMs = options.quick ? 80 : 800;
+  const batches = fns.map((fn) => {
+    const start = performance.now();
+    let calls = 0;
+    while (performance.now() - start < warmupMs || calls < 10) {
+      keep(fn());
+      calls++;
+    }
+    return Math.max(1, Math.ceil(0.5 / ((performance.now() - start) / calls)));
+  });
+  const samples: number[][] = fns.map(() => []);
+  const start = performance.now();
+  while (samples[0]!.length < minSamples || performance.now() - start < minTotalMs) {
+    fns.forEach((fn, i) => {
+      const batch = batches[i]!;
+      const t0 = performance.now();
+      for (let k = 0; k < batch; k++) keep(fn());
+      samples[i]!.push((performance.now() - t0) / batch);
+    });
+  }
+  return samples.map(median);
+}

@@ -23,7 +23,7 @@ import { type BenchResult, interleaved, rowsOf, type SuiteOptions } from './meas
 //     floor               the same UPDATE plus one render written to the master, one statement
 //
 // The floor runs on twin tables (floor_development / floor_section: same columns, indexes and
-// constraints, same rows and ids, no triggers), the baselines on their own tables in their own
+// constraints, the deferred unique one included, same rows and ids, no triggers), the baselines on their own tables in their own
 // schemas (baselines/), rather than with triggers switched off, because switching (ALTER TABLE,
 // session_replication_role) flushes the plan caches of the other side. Every section carries a
 // 1,200-character host column (its draft), which the log snapshots copy.
@@ -60,8 +60,7 @@ export { baseItems };
 
 const SETUP_FLOOR = `
   CREATE TABLE floor_development (LIKE post_development INCLUDING ALL);
-  CREATE TABLE floor_section (LIKE post_section INCLUDING ALL);
-  ALTER TABLE floor_section ADD UNIQUE (post_id, section_order) DEFERRABLE INITIALLY DEFERRED;`;
+  CREATE TABLE floor_section (LIKE post_section INCLUDING ALL);`;
 
 const FLOOR_MASTER_UPSERT = `
   WITH m AS (
@@ -119,6 +118,18 @@ async function logCount(db: Db, postId: number): Promise<number> {
   return Number(rows[0]!.n);
 }
 
+/** The floor must pay for the same indexes as ours (LIKE ... INCLUDING ALL copies them all). */
+async function sameIndexes(db: Db): Promise<void> {
+  const { rows } = await db.query<{ table: string; n: number }>(
+    `SELECT tablename AS table, count(*)::int AS n FROM pg_indexes
+     WHERE schemaname = 'public' AND tablename IN ('post_section', 'floor_section')
+     GROUP BY tablename`,
+  );
+  const [a, b] = rows.map((r) => r.n);
+  if (rows.length !== 2 || a !== b)
+    throw new Error(`floor indexes differ: ${JSON.stringify(rows)}`);
+}
+
 /** A post of the seed's tables with `items` as rows (set-based, triggers out of the way). */
 async function seedPost(db: Db, schema: string, postId: number, items: Item[]): Promise<void> {
   await db.exec(`ALTER TABLE ${schema}.post_section DISABLE TRIGGER USER;
@@ -165,6 +176,7 @@ export async function runTriggerBench(options: SuiteOptions): Promise<BenchResul
   try {
     await db.exec('ALTER TABLE post_section ADD COLUMN draft_body text');
     await db.exec(SETUP_FLOOR);
+    await sameIndexes(db);
     await installSeedBaselines(db);
 
     // Every post of every size first: the seed's tables get their rows with triggers disabled,
