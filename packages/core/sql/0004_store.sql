@@ -652,13 +652,13 @@ RETURNS TABLE (
   ) c
 $$;
 
--- The consistency of one post (no row: no such post). PL/pgSQL keeps the plan: planning the
--- range query (its comparison functions inlined) costs several times more than running it.
+-- The consistency of one post (no row: no such post). Planned for the post's id each time: a
+-- generic plan cannot know the range is one post, and on a large table reads all of it.
 CREATE OR REPLACE FUNCTION section_sync.check_post(p_post_id bigint)
 RETURNS TABLE (
   post_id bigint, status text, version bigint, master_count int, section_count int,
   differences jsonb
-) LANGUAGE plpgsql STABLE SET plan_cache_mode = force_generic_plan AS $$
+) LANGUAGE plpgsql STABLE SET plan_cache_mode = force_custom_plan AS $$
 BEGIN
   RETURN QUERY SELECT * FROM section_sync.check_range(p_post_id - 1, p_post_id);
 END $$;
@@ -673,7 +673,9 @@ CREATE OR REPLACE FUNCTION section_sync.check_posts(
 ) RETURNS TABLE (
   post_id bigint, status text, version bigint, master_count int, section_count int,
   differences jsonb
-) LANGUAGE plpgsql STABLE AS $$
+) LANGUAGE plpgsql STABLE
+-- Each range is planned for its bounds: a generic plan would not know how many posts it covers.
+SET plan_cache_mode = force_custom_plan AS $$
 DECLARE
   v_filtered boolean := p_status IS NOT NULL OR coalesce(p_inconsistent, false);
   v_after bigint := p_after;
