@@ -49,12 +49,12 @@ $$;
 
 -- A section as the compact log holds it: its sync columns under their column names (a deleted
 -- section is logged whole instead, as to_jsonb of its row). One shape for every writer.
+-- STABLE like jsonb_build_object, so PostgreSQL inlines it (see render_section).
 CREATE OR REPLACE FUNCTION section_sync.log_section(
   p_id bigint, p_order int, p_heading text, p_description text, p_status text
-) RETURNS jsonb LANGUAGE sql IMMUTABLE AS $$
-  SELECT jsonb_build_object('id', p_id, 'section_order', p_order, 'section_heading', p_heading,
-                            'section_description', p_description, 'status', p_status)
-$$;
+) RETURNS jsonb LANGUAGE sql STABLE
+RETURN jsonb_build_object('id', p_id, 'section_order', p_order, 'section_heading', p_heading,
+                          'section_description', p_description, 'status', p_status);
 
 -- Takes the per-post lock (the post_development row lock every writer takes first) and returns
 -- the master text. SS404 when the post has no post_development row.

@@ -252,23 +252,13 @@ RETURN CASE WHEN p_sections IS NULL THEN p_master = '[]'
     'maxSections', 'section_sync.max_sections', 500) END;
 
 -- The number of sections of one post that needs no sync (see master_in_sync), else NULL.
+-- Bulk sync answers such posts without syncing them.
 CREATE OR REPLACE FUNCTION section_sync.in_sync_count(p_post_id bigint, p_master text)
 RETURNS int LANGUAGE sql STABLE AS $$
   SELECT coalesce(r.sections, 0)
   FROM (SELECT 1) one
   LEFT JOIN section_sync.rendered_posts(p_post_id - 1, p_post_id) r ON true
   WHERE coalesce(section_sync.master_in_sync(p_master, r.master, r.sections, r.parses_back), false)
-$$;
-
--- {version, sections} (the wire sections) of a post that needs no sync (see in_sync_count),
--- else NULL; bulk sync answers such posts without syncing them.
-CREATE OR REPLACE FUNCTION section_sync.store_in_sync(p_post_id bigint)
-RETURNS jsonb LANGUAGE sql STABLE AS $$
-  SELECT jsonb_build_object('version', d.section_sync_version,
-                            'sections', section_sync.store_sections(d.post_id))
-  FROM {{schema}}.post_development d
-  WHERE d.post_id = p_post_id
-    AND section_sync.in_sync_count(d.post_id, d.section_headings) IS NOT NULL
 $$;
 
 -- `both` syncs master -> sections only when the master holds at least one section (an empty
@@ -441,10 +431,9 @@ CREATE OR REPLACE FUNCTION section_sync.store_write(
   p_post_id bigint, p_op text, p_args jsonb, p_expected_version bigint, p_settings jsonb
 ) RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
-  v_version bigint;
+  v_version bigint := section_sync.store_begin(p_post_id, p_expected_version, p_settings);
   v_result jsonb;
 BEGIN
-  v_version := section_sync.store_begin(p_post_id, p_expected_version, p_settings);
   v_result := CASE p_op
     WHEN 'sync' THEN section_sync.store_sync(p_post_id, p_args->>'direction')
     WHEN 'write_master' THEN section_sync.store_write_master(p_post_id, p_args->>'master')
@@ -479,7 +468,7 @@ DECLARE
   v_post_id bigint;
   v_version bigint;
   v_outcome jsonb;
-  v_in_sync jsonb;
+  v_in_sync int;
   v_results jsonb := '[]';
   v_state text;
   v_message text;
@@ -492,13 +481,15 @@ BEGIN
   FOR UPDATE;
 
   FOREACH v_post_id IN ARRAY v_post_ids LOOP
-    -- Most posts of a bulk sync are usually in sync already: those cost one read.
-    v_in_sync := CASE WHEN p_direction IN ('to_sections', 'to_development', 'both')
-                      THEN section_sync.store_in_sync(v_post_id) END;
+    -- Most posts of a bulk sync are usually in sync already (see in_sync_count): one read each.
+    SELECT d.section_sync_version, section_sync.in_sync_count(d.post_id, d.section_headings)
+    INTO v_version, v_in_sync
+    FROM {{schema}}.post_development d
+    WHERE d.post_id = v_post_id AND p_direction IN ('to_sections', 'to_development', 'both');
     IF v_in_sync IS NOT NULL THEN
       v_results := v_results || jsonb_build_object(
-        'postId', v_post_id, 'status', 'success', 'version', v_in_sync->'version',
-        'changes', section_sync.no_changes(jsonb_array_length(v_in_sync->'sections')));
+        'postId', v_post_id, 'status', 'success', 'version', v_version,
+        'changes', section_sync.no_changes(v_in_sync));
       CONTINUE;
     END IF;
     BEGIN
@@ -651,17 +642,6 @@ RETURNS TABLE (
     WHERE NOT in_sync.yes
   ) c
 $$;
-
--- The consistency of one post (no row: no such post). Planned for the post's id each time: a
--- generic plan cannot know the range is one post, and on a large table reads all of it.
-CREATE OR REPLACE FUNCTION section_sync.check_post(p_post_id bigint)
-RETURNS TABLE (
-  post_id bigint, status text, version bigint, master_count int, section_count int,
-  differences jsonb
-) LANGUAGE plpgsql STABLE SET plan_cache_mode = force_custom_plan AS $$
-BEGIN
-  RETURN QUERY SELECT * FROM section_sync.check_range(p_post_id - 1, p_post_id);
-END $$;
 
 -- The consistency of the posts after p_after (post_id order), p_limit of them, optionally
 -- only one status or only the inconsistent ones. A page costs what it covers, not the whole

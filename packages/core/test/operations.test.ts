@@ -11,7 +11,7 @@ import {
   readSyncTotals,
   recordCheck,
 } from '../src/postgres/index.js';
-import { createPost } from './store-fixtures.js';
+import { createPost, openWithDraftColumn } from './store-fixtures.js';
 
 // Operations on the sync log: compact entries, retention, totals for metrics, readiness.
 
@@ -48,9 +48,8 @@ describe.each(backends)('sync log operations on $name', (backend) => {
   let t: TestDatabase;
   let db: Db;
   beforeAll(async () => {
-    t = await backend.open();
+    t = await openWithDraftColumn(backend);
     db = t.db;
-    await db.exec('ALTER TABLE post_section ADD COLUMN draft_body text');
   });
   afterAll(() => t?.close());
 

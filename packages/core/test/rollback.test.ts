@@ -1,6 +1,7 @@
 import { backends, type TestDatabase } from '@section-sync/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/postgres/index.js';
+import { openWithDraftColumn } from './store-fixtures.js';
 
 // section_sync.rollback(post, entry): restores the post as it was before that entry (the entry and
 // every later one undone) as a new, logged sync. Entries are compact (touched sections only), so
@@ -56,9 +57,8 @@ describe.each(backends)('rollback on $name', (backend) => {
   let t: TestDatabase;
   let db: Db;
   beforeAll(async () => {
-    t = await backend.open();
+    t = await openWithDraftColumn(backend);
     db = t.db;
-    await db.exec('ALTER TABLE post_section ADD COLUMN draft_body text');
   });
   afterAll(() => t?.close());
 

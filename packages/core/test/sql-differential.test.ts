@@ -378,29 +378,74 @@ const renderRows: fc.Arbitrary<RenderableSection[]> = fc.array(
 // Posts whose master is the render of their rows, mostly in sync, each with at most one of the
 // defects that make parse give back something else (or fail), and a few with another master.
 const IN_SYNC_CASES = 600;
-const defects = [
-  'untrimmed heading',
-  'empty heading',
-  'heading control',
-  'heading newline',
-  'heading C1 control',
-  'heading with tab',
-  'heading at limit',
-  'heading over limit',
-  'empty status',
-  'untrimmed status',
-  'status control',
-  'description control',
-  'description CRLF',
-  'description over limit',
-  'order gap',
-  'id past 2^53',
-  'id at 2^53 - 1',
-  'master differs',
-] as const;
+/** A row of the case, mutable while its defect is applied. */
+type InSyncRow = {
+  id: number;
+  order: number;
+  heading: string;
+  description: string | null;
+  status: string | null;
+};
+/** Each defect changes the row at `at` (or the rows after it); index keeps ids unique. */
+const defects = {
+  'untrimmed heading': (row) => {
+    row.heading = ` ${row.heading}`;
+  },
+  'empty heading': (row) => {
+    row.heading = '';
+  },
+  'heading control': (row) => {
+    row.heading += '\u0007';
+  },
+  'heading newline': (row) => {
+    row.heading = 'a\nb';
+  },
+  'heading C1 control': (row) => {
+    row.heading += '\u0085';
+  },
+  'heading with tab': (row) => {
+    row.heading = 'a\tb';
+  },
+  'heading at limit': (row) => {
+    row.heading = 'h'.repeat(1000);
+  },
+  'heading over limit': (row) => {
+    row.heading = 'h'.repeat(1001);
+  },
+  'empty status': (row) => {
+    row.status = '';
+  },
+  'untrimmed status': (row) => {
+    row.status = 'done ';
+  },
+  'status control': (row) => {
+    row.status = 'do\u0001ne';
+  },
+  'description control': (row) => {
+    row.description = 'x\u000b';
+  },
+  'description CRLF': (row) => {
+    row.description = 'a\r\nb';
+  },
+  'description over limit': (row) => {
+    row.description = 'd'.repeat(10_001);
+  },
+  'order gap': (_row, rows, at) => {
+    for (const later of rows.slice(at)) later.order += 1;
+  },
+  'id past 2^53': (row, _rows, _at, index) => {
+    row.id = 2 ** 53 + 2 * index;
+  },
+  'id at 2^53 - 1': (row, _rows, _at, index) => {
+    row.id = 2 ** 53 - 1 - index;
+  },
+} satisfies Record<string, (row: InSyncRow, rows: InSyncRow[], at: number, index: number) => void>;
+/** Not a row defect: the master is not the rendering of the rows. */
+const MASTER_DIFFERS = 'master differs';
+type DefectKind = keyof typeof defects | typeof MASTER_DIFFERS;
 interface InSyncSample {
   rows: { heading: string; description: string | null; status: string | null }[];
-  defect: { at: number; kind: (typeof defects)[number] } | null;
+  defect: { at: number; kind: DefectKind } | null;
 }
 const inSyncCase: fc.Arbitrary<InSyncSample> = fc.record({
   rows: fc.array(
@@ -419,75 +464,28 @@ const inSyncCase: fc.Arbitrary<InSyncSample> = fc.record({
     }),
     { maxLength: 8 },
   ),
-  defect: fc.option(fc.record({ at: fc.nat(), kind: fc.constantFrom(...defects) }), { freq: 3 }),
+  defect: fc.option(
+    fc.record({
+      at: fc.nat(),
+      kind: fc.constantFrom<DefectKind>(
+        ...(Object.keys(defects) as (keyof typeof defects)[]),
+        MASTER_DIFFERS,
+      ),
+    }),
+    { freq: 3 },
+  ),
 });
-type InSyncCase = { rows: (RenderableSection & { id: number })[]; master: string };
+type InSyncCase = { rows: InSyncRow[]; master: string };
 
 function withDefect(sample: InSyncSample, index: number): InSyncCase {
   const { rows: fields, defect } = sample;
-  const rows = fields.map((f, k) => ({ id: index * 100 + k + 1, order: k + 1, ...f }));
+  const rows: InSyncRow[] = fields.map((f, k) => ({ id: index * 100 + k + 1, order: k + 1, ...f }));
   const at = defect && rows.length > 0 ? defect.at % rows.length : -1;
   const row = rows[at];
-  let master: string | undefined;
-  if (defect && row) {
-    switch (defect.kind) {
-      case 'untrimmed heading':
-        row.heading = ` ${row.heading}`;
-        break;
-      case 'empty heading':
-        row.heading = '';
-        break;
-      case 'heading control':
-        row.heading += '\u0007';
-        break;
-      case 'heading newline':
-        row.heading = 'a\nb';
-        break;
-      case 'heading C1 control':
-        row.heading += '\u0085';
-        break;
-      case 'heading with tab':
-        row.heading = 'a\tb';
-        break;
-      case 'heading at limit':
-        row.heading = 'h'.repeat(1000);
-        break;
-      case 'heading over limit':
-        row.heading = 'h'.repeat(1001);
-        break;
-      case 'empty status':
-        row.status = '';
-        break;
-      case 'untrimmed status':
-        row.status = 'done ';
-        break;
-      case 'status control':
-        row.status = 'do\u0001ne';
-        break;
-      case 'description control':
-        row.description = 'x\u000b';
-        break;
-      case 'description CRLF':
-        row.description = 'a\r\nb';
-        break;
-      case 'description over limit':
-        row.description = 'd'.repeat(10_001);
-        break;
-      case 'order gap':
-        for (const later of rows.slice(at)) later.order += 1;
-        break;
-      case 'id past 2^53':
-        row.id = 2 ** 53 + 2 * index;
-        break;
-      case 'id at 2^53 - 1':
-        row.id = 2 ** 53 - 1 - index;
-        break;
-      case 'master differs':
-        master = `${render(rows)} `;
-        break;
-    }
-  }
-  return { rows, master: master ?? render(rows) };
+  if (!defect || !row) return { rows, master: render(rows) };
+  if (defect.kind === MASTER_DIFFERS) return { rows, master: `${render(rows)} ` };
+  defects[defect.kind](row, rows, at, index);
+  return { rows, master: render(rows) };
 }
 
 // ---- comparison -------------------------------------------------------------------------------

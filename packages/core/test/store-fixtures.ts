@@ -1,4 +1,15 @@
+import type { TestBackend, TestDatabase } from '@section-sync/testing';
 import type { Db } from '../src/postgres/index.js';
+
+/**
+ * A fresh migrated database whose post_section has a host column, `draft_body`: the section's
+ * drafted content, owned by the host application, which no sync may lose or move.
+ */
+export async function openWithDraftColumn(backend: TestBackend): Promise<TestDatabase> {
+  const t = await backend.open();
+  await t.db.exec('ALTER TABLE post_section ADD COLUMN draft_body text');
+  return t;
+}
 
 /** A post_section row as the tests compare them (no timestamps). */
 export interface RowSnapshot {

@@ -207,7 +207,7 @@ describe.each(backends)('store writes on $name', (backend) => {
     });
 
     // A post already in sync takes a shortcut: one read and a TypeScript check for a single
-    // post, section_sync.store_in_sync for a bulk sync. These pin that both answer exactly what
+    // post, section_sync.in_sync_count for a bulk sync. These pin that both answer exactly what
     // the full sync would, including where "the master renders the rows" is not enough.
     type SyncPath = 'sync' | 'bulkSync';
     async function syncVia(path: SyncPath, postId: number, direction: SyncDirection) {

@@ -1,6 +1,7 @@
 import { backends, type TestDatabase } from '@section-sync/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/postgres/index.js';
+import { openWithDraftColumn } from './store-fixtures.js';
 
 // The in-database sync (0003_sync.sql) driven by plain SQL, as an LLM worker or psql would.
 // Every post id is used by one test only, so the tests share one database per backend.
@@ -98,10 +99,8 @@ describe.each(backends)('in-database sync on $name', (backend) => {
   let t: TestDatabase;
   let db: Db;
   beforeAll(async () => {
-    t = await backend.open();
+    t = await openWithDraftColumn(backend);
     db = t.db;
-    // A host column: the section's drafted content, owned by the host application.
-    await db.exec('ALTER TABLE post_section ADD COLUMN draft_body text');
   });
   afterAll(() => t?.close());
 

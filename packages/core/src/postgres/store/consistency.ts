@@ -16,8 +16,9 @@ interface CheckRow {
 const CHECK_POSTS = `SELECT post_id, status, version, master_count, section_count, differences
   FROM section_sync.check_posts($1::bigint, $2::int, $3::text, $4::boolean)`;
 
+// One post is the range (postId - 1, postId]; a statement of its own, so planned for that post.
 const CHECK_ONE_POST = `SELECT post_id, status, version, master_count, section_count, differences
-  FROM section_sync.check_post($1::bigint)`;
+  FROM section_sync.check_range($1::bigint - 1, $1::bigint)`;
 
 function toSyncStatus(row: CheckRow): SyncStatus {
   return {
