@@ -1,7 +1,7 @@
 import type { Db } from './db.js';
-import { quoteSchema } from './migrate.js';
 import { type LockRetryOptions, withLockRetry } from './online/lock-retry.js';
 import { locksOf, type TableLock } from './online/locks.js';
+import { quoteSchema } from './product-schema.js';
 
 export interface UninstallOptions extends LockRetryOptions {
   /** Schema of the host's `post_development` / `post_section`. @default 'public' */

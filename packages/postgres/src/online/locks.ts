@@ -35,35 +35,37 @@ const NAME = String.raw`((?:"[^"]+"|[A-Za-z_][\w$]*)(?:\.(?:"[^"]+"|[A-Za-z_][\w
 // First match wins: the specific forms before the general ones.
 const RULES: [RegExp, LockMode][] = [
   [
-    new RegExp(String.raw`^CREATE (?:UNIQUE )?INDEX CONCURRENTLY .*? ON (?:ONLY )?${NAME}`, 'd'),
+    new RegExp(`^CREATE (?:UNIQUE )?INDEX CONCURRENTLY .*? ON (?:ONLY )?${NAME}`, 'd'),
     'SHARE UPDATE EXCLUSIVE',
   ],
-  [new RegExp(String.raw`^CREATE (?:UNIQUE )?INDEX .*? ON (?:ONLY )?${NAME}`, 'd'), 'SHARE'],
+  [new RegExp(`^CREATE (?:UNIQUE )?INDEX .*? ON (?:ONLY )?${NAME}`, 'd'), 'SHARE'],
   [
-    new RegExp(String.raw`^ALTER TABLE (?:IF EXISTS )?(?:ONLY )?${NAME} VALIDATE CONSTRAINT`, 'd'),
+    new RegExp(`^ALTER TABLE (?:IF EXISTS )?(?:ONLY )?${NAME} VALIDATE CONSTRAINT`, 'd'),
     'SHARE UPDATE EXCLUSIVE',
   ],
   [
     new RegExp(
       String.raw`^ALTER TABLE (?:IF EXISTS )?(?:ONLY )?${NAME} ADD CONSTRAINT \S+ FOREIGN KEY`,
+      'd',
     ),
     'SHARE ROW EXCLUSIVE',
   ],
-  [new RegExp(String.raw`^ALTER TABLE (?:IF EXISTS )?(?:ONLY )?${NAME}`, 'd'), 'ACCESS EXCLUSIVE'],
+  [new RegExp(`^ALTER TABLE (?:IF EXISTS )?(?:ONLY )?${NAME}`, 'd'), 'ACCESS EXCLUSIVE'],
   [
-    new RegExp(String.raw`^CREATE (?:OR REPLACE )?(?:CONSTRAINT )?TRIGGER .*? ON ${NAME}`, 'd'),
+    new RegExp(`^CREATE (?:OR REPLACE )?(?:CONSTRAINT )?TRIGGER .*? ON ${NAME}`, 'd'),
     'SHARE ROW EXCLUSIVE',
   ],
   [new RegExp(String.raw`^DROP TRIGGER (?:IF EXISTS )?\S+ ON ${NAME}`, 'd'), 'ACCESS EXCLUSIVE'],
   [
     new RegExp(
-      String.raw`^LOCK (?:TABLE )?${NAME} IN (ACCESS SHARE|ROW EXCLUSIVE|SHARE UPDATE EXCLUSIVE|SHARE ROW EXCLUSIVE|SHARE|EXCLUSIVE|ACCESS EXCLUSIVE) MODE`,
+      `^LOCK (?:TABLE )?${NAME} IN (ACCESS SHARE|ROW EXCLUSIVE|SHARE UPDATE EXCLUSIVE|SHARE ROW EXCLUSIVE|SHARE|EXCLUSIVE|ACCESS EXCLUSIVE) MODE`,
+      'd',
     ),
     'ACCESS EXCLUSIVE',
   ],
-  [new RegExp(String.raw`^(?:WITH .*? )?UPDATE (?:ONLY )?${NAME}`, 'd'), 'ROW EXCLUSIVE'],
-  [new RegExp(String.raw`^(?:WITH .*? )?INSERT INTO ${NAME}`, 'd'), 'ROW EXCLUSIVE'],
-  [new RegExp(String.raw`^(?:WITH .*? )?DELETE FROM (?:ONLY )?${NAME}`, 'd'), 'ROW EXCLUSIVE'],
+  [new RegExp(`^(?:WITH .*? )?UPDATE (?:ONLY )?${NAME}`, 'd'), 'ROW EXCLUSIVE'],
+  [new RegExp(`^(?:WITH .*? )?INSERT INTO ${NAME}`, 'd'), 'ROW EXCLUSIVE'],
+  [new RegExp(`^(?:WITH .*? )?DELETE FROM (?:ONLY )?${NAME}`, 'd'), 'ROW EXCLUSIVE'],
 ];
 
 function normalize(statement: string): string {
