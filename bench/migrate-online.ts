@@ -161,7 +161,12 @@ async function run(scenario: 'busy' | 'long transaction'): Promise<MigrateOnline
     await migrating;
     const migrateMs = Math.round(performance.now() - started);
     await new Promise((resolve) => setTimeout(resolve, 300));
-    return { scenario, rows: ROWS, migrateMs, writers: await Promise.all(writers.map((w) => w.stop())) };
+    return {
+      scenario,
+      rows: ROWS,
+      migrateMs,
+      writers: await Promise.all(writers.map((w) => w.stop())),
+    };
   } finally {
     await pool.end();
     await admin((a) => a.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
@@ -169,7 +174,9 @@ async function run(scenario: 'busy' | 'long transaction'): Promise<MigrateOnline
 }
 
 if (!postgresUrl) {
-  console.error('migrate-online needs DATABASE_URL (a PostgreSQL server): PGlite has one connection');
+  console.error(
+    'migrate-online needs DATABASE_URL (a PostgreSQL server): PGlite has one connection',
+  );
   process.exit(2);
 }
 const runs = [await run('busy'), await run('long transaction')];

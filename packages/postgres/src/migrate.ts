@@ -9,6 +9,7 @@ import {
   type MigrationStatement,
 } from './migration-files.js';
 import { type LockRetryOptions, withLockRetry } from './online/lock-retry.js';
+import { stripComments } from './online/statements.js';
 import { DEFAULT_PRODUCT_SCHEMA, inProductSchema, quoteSchema } from './product-schema.js';
 
 export {
@@ -198,7 +199,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 async function dropInvalidIndex(conn: Db, statement: MigrationStatement): Promise<void> {
   const match =
     /CREATE (?:UNIQUE )?INDEX CONCURRENTLY (?:IF NOT EXISTS )?("?[A-Za-z_][\w$]*"?) ON (?:ONLY )?("?[A-Za-z_][\w$]*"?(?:\."?[A-Za-z_][\w$]*"?)?)/i.exec(
-      statement.sql,
+      stripComments(statement.sql).replace(/\s+/g, ' '),
     );
   if (!match) return;
   const { rows } = await conn.query<{ invalid: string | null }>(
