@@ -2,11 +2,14 @@ import rateLimit from '@fastify/rate-limit';
 import sensible from '@fastify/sensible';
 import { backends, reportSkippedPostgres, type TestDatabase } from '@section-sync/testing';
 import Fastify, { type FastifyInstance } from 'fastify';
-import fastifyMetrics from 'fastify-metrics';
+import fastifyMetricsModule from 'fastify-metrics';
 import { Registry } from 'prom-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import sectionSync, { type SectionSyncService } from '../src/index.js';
 import { masterOf, PREFIX } from './helpers.js';
+
+// A CommonJS module compiled from `export default`: under NodeNext its default is the exports.
+const fastifyMetrics = fastifyMetricsModule.default;
 
 // The plugin as a guest in an app that already has its own hooks, error handler, rate limiter,
 // metrics route and a second tenant: none of them may be broken by it.
