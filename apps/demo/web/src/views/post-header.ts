@@ -1,5 +1,6 @@
 import type { SyncDirection, SyncStatus } from '@section-sync/core';
 import { h, replaceChildren } from '../dom.js';
+import type { InFlight } from '../in-flight.js';
 import { consistencyLabel } from './labels.js';
 
 export interface PostHeaderProps {
@@ -7,6 +8,7 @@ export interface PostHeaderProps {
   title: string;
   version: number;
   status: SyncStatus | undefined;
+  inFlight: InFlight;
   onSync: (direction: SyncDirection) => void;
 }
 
@@ -84,7 +86,9 @@ export function renderPostHeader(container: HTMLElement, props: PostHeaderProps)
         'button',
         {
           class: 'button',
+          type: 'button',
           'data-direction': 'to_sections',
+          ...props.inFlight.attrs('sync:to_sections'),
           onclick: () => props.onSync('to_sections'),
         },
         'Master → sections',
@@ -93,7 +97,9 @@ export function renderPostHeader(container: HTMLElement, props: PostHeaderProps)
         'button',
         {
           class: 'button',
+          type: 'button',
           'data-direction': 'to_development',
+          ...props.inFlight.attrs('sync:to_development'),
           onclick: () => props.onSync('to_development'),
         },
         'Sections → master',
@@ -102,7 +108,9 @@ export function renderPostHeader(container: HTMLElement, props: PostHeaderProps)
         'button',
         {
           class: `button${ok ? '' : ' primary'}`,
+          type: 'button',
           'data-direction': 'both',
+          ...props.inFlight.attrs('sync:both'),
           onclick: () => props.onSync('both'),
         },
         'Both ways',
