@@ -113,9 +113,10 @@ interface AxeViolation {
  */
 export async function expectAccessible(page: Page, state: string): Promise<void> {
   const violations = await page.evaluate(async () => {
-    const axe = (globalThis as unknown as { axe: { run: (...a: unknown[]) => Promise<any> } }).axe;
-    const result = await axe.run({ exclude: [] }, { resultTypes: ['violations'] });
-    return result.violations as AxeViolation[];
+    type Axe = { run: (...a: unknown[]) => Promise<{ violations: AxeViolation[] }> };
+    const page = globalThis as unknown as { axe: Axe; document: unknown };
+    const result = await page.axe.run(page.document, { resultTypes: ['violations'] });
+    return result.violations;
   });
   const serious = violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')

@@ -3,6 +3,7 @@ import {
   parse,
   type Section,
   SectionFormatError,
+  type SectionHeadingsResponse,
   type SyncDirection,
   type SyncLogEntry,
   type SyncStatus,
@@ -15,7 +16,7 @@ import { InFlight } from './in-flight.js';
 import { followPost, type LiveState, type PostChange } from './live.js';
 import { DIRECTION_LABELS, describeOutcome, ORIGIN_LABELS } from './views/labels.js';
 import { MasterEditor } from './views/master-editor.js';
-import { renderPostHeader } from './views/post-header.js';
+import { PostHeader } from './views/post-header.js';
 import { renderPostList } from './views/post-list.js';
 import { SectionAccordion, type SectionPatch } from './views/section-accordion.js';
 import { renderSyncLog } from './views/sync-log.js';
@@ -72,7 +73,9 @@ let pendingOrder: number[] | undefined;
 let sendingReorders = false;
 let confirmingRollback: number | undefined;
 
-const headerBox = h('div', { class: 'post-header' });
+const header = new PostHeader(inFlight, (direction) => {
+  void inFlight.run(`sync:${direction}`, () => sync(direction));
+});
 const logBox = h('div', { id: 'sync-log' });
 const editor = new MasterEditor(
   {
@@ -176,13 +179,11 @@ function renderLog(): void {
 
 function renderHeader(): void {
   if (!view) return;
-  renderPostHeader(headerBox, {
+  header.update({
     postId: view.postId,
     title: postTitle(view.postId),
     version: view.version,
     status: view.status,
-    inFlight,
-    onSync: (direction) => void inFlight.run(`sync:${direction}`, () => sync(direction)),
   });
 }
 
@@ -197,7 +198,7 @@ async function selectPost(postId: number): Promise<void> {
   renderList();
   replaceChildren(
     main,
-    headerBox,
+    header.element,
     h('div', { class: 'columns' }, editor.element, accordion.element),
     h(
       'section',
@@ -225,8 +226,11 @@ async function selectPost(postId: number): Promise<void> {
   });
 }
 
-async function refreshPost(options: { forceMaster?: boolean }): Promise<void> {
-  if (!view) return;
+/** Reads the post and shows it; answers the master it read (for the change report). */
+async function refreshPost(options: {
+  forceMaster?: boolean;
+}): Promise<SectionHeadingsResponse | undefined> {
+  if (!view) return undefined;
   const postId = view.postId;
   const sequence = ++loadSequence;
   try {
@@ -238,8 +242,8 @@ async function refreshPost(options: { forceMaster?: boolean }): Promise<void> {
     ]);
     // A newer load (or another post) won the race, or a write answered with a newer version
     // while this read was on its way: drop this one.
-    if (sequence !== loadSequence || view?.postId !== postId) return;
-    if (sections.version < view.version) return;
+    if (sequence !== loadSequence || view?.postId !== postId) return master;
+    if (sections.version < view.version) return master;
     view = {
       postId,
       version: sections.version,
@@ -260,8 +264,10 @@ async function refreshPost(options: { forceMaster?: boolean }): Promise<void> {
     renderLog();
     statuses.set(postId, status.status);
     renderList();
+    return master;
   } catch (error) {
     if (sequence === loadSequence) handleError(error);
+    return undefined;
   }
 }
 
@@ -311,13 +317,15 @@ function write<T extends WriteResult>(spec: WriteSpec<T>): Promise<T | undefined
         view = { ...view, version: result.version, sections: result.sections };
         renderSections();
       }
-      await refreshPost({ forceMaster: spec.savedMaster ?? false });
+      // Read after the write: even when a newer refresh wins the race, this is the master as
+      // the write left it (or later).
+      const after = await refreshPost({ forceMaster: spec.savedMaster ?? false });
       const report = describeOutcome({
         changes: result.changes,
         versionBefore: before.version,
         versionAfter: result.version,
         masterBefore: before.master,
-        masterAfter: editor.stored,
+        masterAfter: after ? after.sectionHeadings : editor.stored,
         ...(spec.savedMaster ? { savedMaster: true } : {}),
       });
       toast(spec.done(report, result), 'success');

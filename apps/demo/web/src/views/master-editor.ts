@@ -82,8 +82,19 @@ export class MasterEditor {
     });
     this.#format = h('span', { class: 'format-pill', 'data-testid': 'format' });
     this.#message = h('div', { id: 'master-message', class: 'master-message', role: 'alert' });
-    this.#theirs = h('pre', { class: 'conflict-text', 'data-testid': 'theirs' });
-    this.#yours = h('pre', { class: 'conflict-text', 'data-testid': 'yours' });
+    // Focusable: a long master scrolls inside its box, and keyboard users must reach it.
+    this.#theirs = h('pre', {
+      class: 'conflict-text',
+      'data-testid': 'theirs',
+      tabindex: 0,
+      'aria-label': 'Their master text',
+    });
+    this.#yours = h('pre', {
+      class: 'conflict-text',
+      'data-testid': 'yours',
+      tabindex: 0,
+      'aria-label': 'Your master text',
+    });
     this.#conflict = h(
       'div',
       { class: 'conflict master-conflict', id: 'master-conflict', role: 'alert', hidden: true },
