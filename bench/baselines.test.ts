@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { Db } from '@section-sync/core/postgres';
+import type { Db } from '@section-sync/postgres';
 import { backends, type TestDatabase } from '@section-sync/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installSeedBaselines, seedAppSync, seedSchemas } from './baselines/index.js';

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { createStore, type Db } from '@section-sync/core/postgres';
+import { createStore, type Db } from '@section-sync/postgres';
 import { seedCheckPost } from './baselines/index.js';
 import { openBenchDatabase } from './database.js';
 import { type BenchResult, type BenchSuite, median, rowsOf, type SuiteOptions } from './measure.js';

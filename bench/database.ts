@@ -1,5 +1,5 @@
-import type { Db } from '@section-sync/core/postgres';
-import { fromPg } from '@section-sync/core/postgres';
+import type { Db } from '@section-sync/postgres';
+import { fromPg } from '@section-sync/postgres';
 import { openPGlite, openPostgres, postgresUrl, type TestDatabase } from '@section-sync/testing';
 import pg from 'pg';
 

@@ -1,4 +1,4 @@
-import type { Db } from '@section-sync/core/postgres';
+import type { Db } from '@section-sync/postgres';
 import { openPGlite, openPostgres, postgresUrl } from '@section-sync/testing';
 
 // Bytes one section_sync_log entry takes (pg_column_size of the whole row, as stored: after

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { createStore, type Db } from '@section-sync/core/postgres';
+import { createStore, type Db } from '@section-sync/postgres';
 import { installSeedBaselines, seedSchemas, seedSyncEndpoint } from './baselines/index.js';
 import { BENCH_MAX_SECTIONS, openBenchDatabase } from './database.js';
 import { type BenchResult, type BenchSuite, median, rowsOf, type SuiteOptions } from './measure.js';

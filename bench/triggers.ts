@@ -1,4 +1,4 @@
-import { createStore, type Db } from '@section-sync/core/postgres';
+import { createStore, type Db } from '@section-sync/postgres';
 import { installSeedBaselines, seedAppSync, seedSchemas } from './baselines/index.js';
 import { BENCH_MAX_SECTIONS, openBenchDatabase } from './database.js';
 import { type BenchResult, interleaved, rowsOf, type SuiteOptions } from './measure.js';

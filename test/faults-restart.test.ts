@@ -3,7 +3,7 @@
 // retries succeed once it is back; nothing half-written is ever visible; everything is
 // consistent afterwards. Once with a clean shutdown, once with a crash (immediate mode).
 import { SectionSyncApiError } from '@section-sync/client';
-import { fromPg, migrate } from '@section-sync/core/postgres';
+import { fromPg, migrate } from '@section-sync/postgres';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { recordFigures } from './support/figures.js';

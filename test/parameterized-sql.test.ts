@@ -1,13 +1,15 @@
 // Every statement the product sends is constant SQL with $n parameters; the few SQL texts built
 // at run time put in only identifiers the product validated and quoted. The scan fails when a
 // new one appears, so it gets reviewed (and added below with its reason) or rewritten.
-import { migrate } from '@section-sync/core/postgres';
+import { migrate } from '@section-sync/postgres';
 import { backends, type TestDatabase } from '@section-sync/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findDynamicPlpgsql, findDynamicSql } from './support/sql-scan.js';
 
 const PRODUCT_SOURCES = [
   'packages/core/src',
+  'packages/postgres/src',
+  'packages/cli/src',
   'packages/fastify-plugin/src',
   'packages/client/src',
   'apps/demo/src',
@@ -16,10 +18,10 @@ const PRODUCT_SOURCES = [
 /** The reviewed ones: file, what goes in, and why that is safe. */
 const REVIEWED = [
   // `section_sync_sp_${depth}`: depth is a number the adapter counts itself.
-  'packages/core/src/postgres/pg-adapter.ts: savepoint',
-  'packages/core/src/postgres/pglite-adapter.ts: savepoint',
+  'packages/postgres/src/pg-adapter.ts: savepoint',
+  'packages/postgres/src/pglite-adapter.ts: savepoint',
   // LISTEN / UNLISTEN take no parameters: quoteChannel doubles quotes inside a quoted identifier.
-  'packages/core/src/postgres/pg-adapter.ts: quoteChannel(channel)',
+  'packages/postgres/src/pg-adapter.ts: quoteChannel(channel)',
 ];
 
 describe('SQL text in the product', () => {
@@ -31,7 +33,7 @@ describe('SQL text in the product', () => {
   });
 
   it('has no dynamic SQL (EXECUTE) in its PL/pgSQL', () => {
-    expect(findDynamicPlpgsql('packages/core/sql')).toEqual([]);
+    expect(findDynamicPlpgsql('packages/postgres/sql')).toEqual([]);
   });
 });
 

@@ -11,7 +11,7 @@
 // each other (every row written by the primary re-renders the master, which fires the primary
 // again), which would only make the baseline slower.
 import { readFile } from 'node:fs/promises';
-import type { Db } from '@section-sync/core/postgres';
+import type { Db } from '@section-sync/postgres';
 
 export const seedSchemas = {
   app: 'seed_app',

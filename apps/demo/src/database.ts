@@ -1,5 +1,5 @@
 import { PGlite } from '@electric-sql/pglite';
-import { type Db, fromPGlite, fromPg } from '@section-sync/core/postgres';
+import { type Db, fromPGlite, fromPg } from '@section-sync/postgres';
 import pg from 'pg';
 
 /** The demo's database and how to let go of it. */

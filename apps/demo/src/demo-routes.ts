@@ -1,5 +1,5 @@
 import { detectFormat, type MasterFormat } from '@section-sync/core';
-import type { Db } from '@section-sync/core/postgres';
+import type { Db } from '@section-sync/postgres';
 import type { FastifyInstance } from 'fastify';
 import { SAMPLE_POSTS } from './seed/index.js';
 

@@ -1,7 +1,7 @@
 /**
  * @section-sync/core: pure TypeScript (no I/O) — parse every master format, plan
  * identity-preserving syncs, render the canonical master, and the wire schemas.
- * Database code lives in `@section-sync/core/postgres`.
+ * Database code lives in `@section-sync/postgres`.
  */
 export * from './errors.js';
 export * from './formats/index.js';

@@ -5,7 +5,7 @@ import {
   SectionSyncError,
   VersionConflictError,
 } from '@section-sync/core';
-import { isUnavailableError } from '@section-sync/core/postgres';
+import { isUnavailableError } from '@section-sync/postgres';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
   BodyTooLargeError,

@@ -1,5 +1,5 @@
 import type { SectionLimits } from '@section-sync/core';
-import type { Db, PgPoolLike, RetentionPolicy, SectionStore } from '@section-sync/core/postgres';
+import type { Db, PgPoolLike, RetentionPolicy, SectionStore } from '@section-sync/postgres';
 import type { Registry } from 'prom-client';
 import type { SyncMetrics } from './observability/metrics.js';
 import type { Write } from './routes/write.js';

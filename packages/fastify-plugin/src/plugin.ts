@@ -5,7 +5,7 @@ import {
   migrate,
   retentionArguments,
   type SectionStore,
-} from '@section-sync/core/postgres';
+} from '@section-sync/postgres';
 import type {
   FastifyBaseLogger,
   FastifyInstance,

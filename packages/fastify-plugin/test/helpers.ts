@@ -1,4 +1,4 @@
-import type { Db } from '@section-sync/core/postgres';
+import type { Db } from '@section-sync/postgres';
 import type { TestBackend, TestDatabase } from '@section-sync/testing';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import sectionSync, { type SectionSyncOptions } from '../src/index.js';

@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { createStore, type SectionStore } from '@section-sync/core/postgres';
+import { createStore, type SectionStore } from '@section-sync/postgres';
 import { backends, openPostgres, postgresUrl, reportSkippedPostgres } from '@section-sync/testing';
 import Fastify from 'fastify';
 import pg from 'pg';

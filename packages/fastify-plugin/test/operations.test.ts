@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { fromPg, pruneSyncLog } from '@section-sync/core/postgres';
+import { fromPg, pruneSyncLog } from '@section-sync/postgres';
 import { backends, reportSkippedPostgres } from '@section-sync/testing';
 import Fastify from 'fastify';
 import pg from 'pg';

@@ -1,4 +1,4 @@
-import type { Db, SectionStore } from '@section-sync/core/postgres';
+import type { Db, SectionStore } from '@section-sync/postgres';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { describe, expectTypeOf, it } from 'vitest';
 import sectionSync, { type SectionSyncOptions, type SectionSyncService } from '../src/index.js';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { loadMigrations } from '@section-sync/core/postgres';
+import { loadMigrations } from '@section-sync/postgres';
 
 /** Changes whenever a migration file changes, so cached templates never go stale. */
 export async function migrationsFingerprint(): Promise<string> {

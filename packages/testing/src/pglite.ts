@@ -2,7 +2,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { fromPGlite, migrate } from '@section-sync/core/postgres';
+import { fromPGlite, migrate } from '@section-sync/postgres';
 import { migrationsFingerprint } from './fingerprint.js';
 import type { OpenOptions, TestDatabase } from './types.js';
 

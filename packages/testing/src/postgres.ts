@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { fromPg, migrate } from '@section-sync/core/postgres';
+import { fromPg, migrate } from '@section-sync/postgres';
 import pg from 'pg';
 import { migrationsFingerprint } from './fingerprint.js';
 import type { OpenOptions, TestDatabase } from './types.js';

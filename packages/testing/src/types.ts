@@ -1,5 +1,5 @@
 import type { PGlite } from '@electric-sql/pglite';
-import type { Db } from '@section-sync/core/postgres';
+import type { Db } from '@section-sync/postgres';
 import type pg from 'pg';
 
 export interface OpenOptions {

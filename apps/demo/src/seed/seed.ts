@@ -1,4 +1,4 @@
-import type { Db } from '@section-sync/core/postgres';
+import type { Db } from '@section-sync/postgres';
 import { SAMPLE_POSTS, type SamplePost } from './sample-posts.js';
 
 // Two demo servers starting on one empty database must not both seed it: 'ssed' in ASCII.

@@ -1,4 +1,4 @@
-import type { Db } from '@section-sync/core/postgres';
+import type { Db } from '@section-sync/postgres';
 import { type PostChange, parseChange } from './change.js';
 
 export interface ChangeHubOptions {

@@ -1,5 +1,5 @@
 import { ErrorResponse, PostParams } from '@section-sync/core';
-import type { Db } from '@section-sync/core/postgres';
+import type { Db } from '@section-sync/postgres';
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
 import { ChangeHub } from './change-hub.js';

@@ -1,4 +1,4 @@
-import { type Db, readSyncTotals, type SyncTotals } from '@section-sync/core/postgres';
+import { type Db, readSyncTotals, type SyncTotals } from '@section-sync/postgres';
 import type { FastifyBaseLogger } from 'fastify';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 

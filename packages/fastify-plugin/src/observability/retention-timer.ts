@@ -1,4 +1,4 @@
-import { type Db, pruneSyncLog, type RetentionPolicy } from '@section-sync/core/postgres';
+import { type Db, pruneSyncLog, type RetentionPolicy } from '@section-sync/postgres';
 import type { FastifyBaseLogger } from 'fastify';
 import { DEFAULT_RETENTION_INTERVAL_MS, type RetentionTimerOptions } from '../options.js';
 

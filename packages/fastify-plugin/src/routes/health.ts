@@ -1,5 +1,5 @@
 import { HealthResponse, ReadyResponse } from '@section-sync/core';
-import { checkReadiness, type Db, type Readiness } from '@section-sync/core/postgres';
+import { checkReadiness, type Db, type Readiness } from '@section-sync/postgres';
 import type { RouteOptions } from '../options.js';
 import { errorResponses, type Scope } from './scope.js';
 

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { SyncDirection } from '@section-sync/core';
-import type { WriteOptions, WriteOutcome } from '@section-sync/core/postgres';
+import type { WriteOptions, WriteOutcome } from '@section-sync/postgres';
 import type { FastifyBaseLogger } from 'fastify';
 import { entityTag, parseIfMatch } from '../etag.js';
 import type { SyncMetrics } from '../observability/metrics.js';

@@ -1,3 +1,0 @@
-#!/usr/bin/env node
-// The section-sync ops CLI: migrate, check, repair, normalize, sync (`section-sync --help`).
-import '../dist/cli/main.js';

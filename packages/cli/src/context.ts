@@ -1,0 +1,77 @@
+import { existsSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import {
+  currentMigrationVersion,
+  type Db,
+  expectedMigrationVersion,
+  fromPGlite,
+  fromPg,
+} from '@section-sync/postgres';
+import pg from 'pg';
+import type { CliOptions } from './args.js';
+import { createProgress, type Progress, type ProgressStream } from './progress.js';
+
+/** What a command runs with: the database, where to write, and how. */
+export interface CommandContext {
+  db: Db;
+  options: CliOptions;
+  /** Human output, or the JSON document with `--json`. */
+  out: (text: string) => void;
+  err: ProgressStream;
+  progress: (label: string, unit: string) => Progress;
+}
+
+/** A database problem the operator must fix first: exit code 3. */
+export class DatabaseSetupError extends Error {
+  override readonly name = 'DatabaseSetupError';
+}
+
+export interface OpenedDatabase {
+  db: Db;
+  close(): Promise<void>;
+}
+
+/** Opens the database the options name (`--pglite <dir>`, `--database-url` or DATABASE_URL). */
+export async function openCliDatabase(options: CliOptions): Promise<OpenedDatabase> {
+  if (options.pglite) {
+    // PGlite would create an empty database in a missing directory: only `migrate` may do that.
+    if (options.command !== 'migrate' && !existsSync(options.pglite)) {
+      throw new DatabaseSetupError(`No PGlite data directory at ${options.pglite}`);
+    }
+    const pglite = await PGlite.create(options.pglite);
+    return { db: fromPGlite(pglite), close: () => pglite.close() };
+  }
+  if (!options.databaseUrl) {
+    throw new DatabaseSetupError(
+      'No database: set DATABASE_URL, or pass --database-url <url> or --pglite <dir>',
+    );
+  }
+  const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 2 });
+  pool.on('error', () => {}); // a dropped idle connection surfaces on the next query instead
+  return { db: fromPg(pool), close: () => pool.end() };
+}
+
+/** Refuses to work on a database that `migrate` has not brought up to date. */
+export async function requireMigrated(db: Db): Promise<void> {
+  // PostgreSQL resolves every table of a statement before running it, so ask first whether the
+  // migrations table exists at all (PGlite is lenient about this, the server is not).
+  const { rows } = await db.query<{ installed: boolean }>(
+    `SELECT to_regclass('section_sync.migrations') IS NOT NULL AS installed`,
+  );
+  const current = rows[0]?.installed ? await currentMigrationVersion(db) : 0;
+  const expected = await expectedMigrationVersion();
+  if (current < expected) {
+    throw new DatabaseSetupError(
+      current === 0
+        ? 'section-sync is not installed in this database: run `section-sync migrate` first'
+        : `The database is at migration ${current} of ${expected}: run \`section-sync migrate\` first`,
+    );
+  }
+}
+
+export function progressFactory(
+  err: ProgressStream,
+  options: CliOptions,
+): (label: string, unit: string) => Progress {
+  return (label, unit) => createProgress(label, unit, err, { quiet: options.quiet });
+}

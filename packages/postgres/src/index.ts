@@ -1,0 +1,13 @@
+/**
+ * @section-sync/postgres: everything that talks to a database — the `Db` interface and its
+ * node-postgres and PGlite adapters, migrations (tables, PL/pgSQL functions and triggers), and the
+ * store the HTTP API and the CLI use.
+ */
+export * from './database-errors.js';
+export * from './db.js';
+export * from './migrate.js';
+export * from './operations/index.js';
+export * from './pg-adapter.js';
+export * from './pglite-adapter.js';
+export { createStore, type StoreOptions } from './store.js';
+export type * from './store-types.js';

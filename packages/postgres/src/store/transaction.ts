@@ -1,0 +1,101 @@
+import type { SectionLimits, SyncOrigin } from '@section-sync/core';
+import { isRetryableTransactionError, translateDatabaseError } from '../database-errors.js';
+import type { Db } from '../db.js';
+import { toStoreError } from './errors.js';
+
+/** What every part of the store shares. */
+export interface StoreContext {
+  db: Db;
+  origin: SyncOrigin;
+  limits: Partial<SectionLimits>;
+  maxRetries: number;
+}
+
+/** Carries a dry run's result out of `db.transaction`, which rolls back on any throw. */
+class DryRunRollback<T> {
+  constructor(readonly result: T) {}
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The transaction-local settings of a write, as `section_sync.store_begin` applies them:
+ * origin, and the limits the store was created with (the parser reads them when called
+ * without explicit limits).
+ */
+export function writeSettings(context: StoreContext, origin?: SyncOrigin): string {
+  const { limits } = context;
+  const settings: Record<string, string> = { origin: origin ?? context.origin };
+  if (limits.maxSections !== undefined) settings.max_sections = String(limits.maxSections);
+  if (limits.maxHeadingLength !== undefined) {
+    settings.max_heading_length = String(limits.maxHeadingLength);
+  }
+  if (limits.maxDescriptionLength !== undefined) {
+    settings.max_description_length = String(limits.maxDescriptionLength);
+  }
+  if (limits.maxStatusLength !== undefined) {
+    settings.max_status_length = String(limits.maxStatusLength);
+  }
+  return JSON.stringify(settings);
+}
+
+/**
+ * Runs `attempt` again (whole) after a deadlock or serialization failure, up to `maxRetries`
+ * times with a short jittered pause. Database errors become the store's errors.
+ */
+async function withRetries<T>(
+  context: StoreContext,
+  postId: number,
+  attempt: () => Promise<T>,
+): Promise<T> {
+  for (let retry = 0; ; retry++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (error instanceof DryRunRollback) return error.result as T;
+      if (isRetryableTransactionError(error) && retry < context.maxRetries) {
+        // Jitter so two transactions that deadlocked do not meet again at the same moment.
+        await sleep(5 * 2 ** retry + Math.random() * 20);
+        continue;
+      }
+      // Translated again: PGlite's own transaction() throws 'PGlite is closed' untranslated.
+      throw toStoreError(translateDatabaseError(error), postId);
+    }
+  }
+}
+
+/**
+ * Runs `fn` in one transaction, retried after deadlocks and serialization failures; rolled back
+ * at the end when `dryRun`, so a dry run is exactly the write and changes nothing.
+ *
+ * @example
+ * const results = await inTransaction(context, postId, dryRun, (tx) => tx.query(...));
+ */
+export function inTransaction<T>(
+  context: StoreContext,
+  postId: number,
+  dryRun: boolean,
+  fn: (tx: Db) => Promise<T>,
+): Promise<T> {
+  return withRetries(context, postId, () =>
+    context.db.transaction(async (tx) => {
+      const result = await fn(tx);
+      if (dryRun) throw new DryRunRollback(result);
+      return result;
+    }),
+  );
+}
+
+/**
+ * Runs one statement that does a whole write: a statement is a transaction of its own, so no
+ * BEGIN / COMMIT round trips are needed unless it is a dry run (which must be rolled back).
+ */
+export function inOneStatement<T>(
+  context: StoreContext,
+  postId: number,
+  dryRun: boolean,
+  statement: (db: Db) => Promise<T>,
+): Promise<T> {
+  if (dryRun) return inTransaction(context, postId, true, statement);
+  return withRetries(context, postId, () => statement(context.db));
+}
