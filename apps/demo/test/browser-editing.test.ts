@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type BrowserDemo,
   expectAccessible,
+  focused,
   haveChromium,
   headings,
   openPost,
@@ -257,9 +258,7 @@ describe.skipIf(!haveChromium)('editing in the page: no silent overwrites, hones
       .poll(() => item(page, a!.id).locator('.acc-desc').textContent())
       .toBe('Written in psql');
     expect(await description.inputValue()).toBe('');
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe(
-      'description',
-    );
+    expect(await focused(page, 'name')).toBe('description');
 
     // Typing while another section changes live: focus, caret and text stay mine.
     await page.keyboard.type('Half a sen');
@@ -288,9 +287,7 @@ describe.skipIf(!haveChromium)('editing in the page: no silent overwrites, hones
     await expect.poll(() => headings(page)).toEqual(expected);
     await expect.poll(async () => (await sections(901)).map((s) => s.heading)).toEqual(expected);
     // Focus stayed with the moved section all along.
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe(
-      'Move “Step 1” down',
-    );
+    expect(await focused(page, 'aria-label')).toBe('Move “Step 1” down');
     const reorders = writesOf(seen).filter((w) => w.url.endsWith('/sections/order'));
     expect(reorders.length).toBeGreaterThanOrEqual(1);
     expect(reorders.length).toBeLessThanOrEqual(10);
@@ -349,7 +346,7 @@ describe.skipIf(!haveChromium)('editing in the page: no silent overwrites, hones
     await item(page, victim.id).locator('button', { hasText: 'Delete' }).click();
     const yes = item(page, victim.id).locator('button', { hasText: 'Yes, delete' });
     await yes.waitFor();
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Yes, delete');
+    expect(await focused(page, 'text')).toBe('Yes, delete');
     await item(page, victim.id).locator('button', { hasText: 'Keep it' }).click();
     expect(await yes.count()).toBe(0);
 
@@ -370,7 +367,7 @@ describe.skipIf(!haveChromium)('editing in the page: no silent overwrites, hones
     expect(
       await select
         .locator('option')
-        .evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value)),
+        .evaluateAll((os) => os.map((o) => (o as unknown as { value: string }).value)),
     ).toEqual(['draft', 'in_progress', 'complete', 'done']);
     expect(await select.inputValue()).toBe('done');
     expect(await select.locator('option:checked').textContent()).toContain(
@@ -442,9 +439,7 @@ describe.skipIf(!haveChromium)('editing in the page: no silent overwrites, hones
     await error.waitFor({ state: 'visible' });
     expect(await error.textContent()).toMatch(/description.*10001 characters, the limit is 10000/i);
     expect(await description.getAttribute('aria-invalid')).toBe('true');
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe(
-      'description',
-    );
+    expect(await focused(page, 'name')).toBe('description');
     await expectAccessible(page, 'section 422 at its field');
 
     const text = '[\n  {"heading": "Starter"},\n  {"heading": "Bake", "status": 5}\n]';
@@ -453,10 +448,11 @@ describe.skipIf(!haveChromium)('editing in the page: no silent overwrites, hones
     await expect
       .poll(() => page.textContent('#master-message'))
       .toMatch(/Item 2.*"status" must be a string/);
-    const selected = await page.evaluate(() => {
-      const area = document.getElementById('master-text') as HTMLTextAreaElement;
-      return area.value.slice(area.selectionStart, area.selectionEnd);
-    });
+    const selected = await page
+      .locator('#master-text')
+      .evaluate((area: { value: string; selectionStart: number; selectionEnd: number }) =>
+        area.value.slice(area.selectionStart, area.selectionEnd),
+      );
     expect(selected).toBe('{"heading": "Bake", "status": 5}');
   });
 
@@ -469,10 +465,7 @@ describe.skipIf(!haveChromium)('editing in the page: no silent overwrites, hones
     for (let i = 0; i < 80 && !reached; i++) {
       await page.keyboard.press('Tab');
       reached = await page.evaluate(
-        (id) =>
-          document.activeElement?.classList.contains('acc-toggle') === true &&
-          document.activeElement.closest('[data-id]')?.getAttribute('data-id') === String(id),
-        target.id,
+        `document.activeElement?.matches('[data-id="${target.id}"] .acc-toggle') === true`,
       );
     }
     expect(reached).toBe(true);
@@ -480,7 +473,7 @@ describe.skipIf(!haveChromium)('editing in the page: no silent overwrites, hones
     await page.keyboard.press('Tab'); // move up
     await page.keyboard.press('Tab'); // move down
     await page.keyboard.press('Tab'); // heading
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('heading');
+    expect(await focused(page, 'name')).toBe('heading');
     await page.keyboard.press('End');
     await page.keyboard.type(' (by keyboard)');
     await page.keyboard.press('Enter');

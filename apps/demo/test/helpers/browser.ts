@@ -142,4 +142,12 @@ export function recordRequests(page: Page): { method: string; url: string; ifMat
   return seen;
 }
 
-export const writesOf = (seen: { method: string }[]) => seen.filter((r) => r.method !== 'GET');
+export const writesOf = <T extends { method: string }>(seen: T[]): T[] =>
+  seen.filter((r) => r.method !== 'GET');
+
+/** An attribute of the focused element (or its text with `attribute` 'text'). */
+export async function focused(page: Page, attribute: string): Promise<string | null> {
+  return page.evaluate(
+    `(() => { const el = document.activeElement; if (!el) return null; return ${JSON.stringify(attribute)} === 'text' ? el.textContent : el.getAttribute(${JSON.stringify(attribute)}); })()`,
+  );
+}
