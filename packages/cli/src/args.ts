@@ -1,7 +1,16 @@
 import { parseArgs } from 'node:util';
 import type { SyncDirection } from '@section-sync/core';
 
-export const COMMANDS = ['migrate', 'check', 'repair', 'normalize', 'sync', 'prune'] as const;
+export const COMMANDS = [
+  'migrate',
+  'plan',
+  'uninstall',
+  'check',
+  'repair',
+  'normalize',
+  'sync',
+  'prune',
+] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 const DIRECTIONS: readonly SyncDirection[] = ['to_sections', 'to_development', 'both'];
@@ -22,6 +31,16 @@ export interface CliOptions {
   keepLast: number | undefined;
   /** `prune`: only entries older than this many days go. */
   olderThanDays: number | undefined;
+  /** Schema of the host's post_development / post_section (migrate, plan, uninstall). */
+  schema: string | undefined;
+  /** Schema of section-sync's own objects. */
+  productSchema: string | undefined;
+  /** migrate, uninstall: longest wait of one lock request before the step is tried again. */
+  lockTimeoutMs: number | undefined;
+  /** uninstall: also drop the column, constraint and indexes migrate added to the host's tables. */
+  dropHostAdditions: boolean;
+  /** uninstall: really do it (without --dry-run). */
+  yes: boolean;
   help: boolean;
   version: boolean;
 }
@@ -32,7 +51,9 @@ export class UsageError extends Error {
 }
 
 const ALLOWED: Record<CommandName, string[]> = {
-  migrate: [],
+  migrate: ['dry-run', 'plan', 'schema', 'lock-timeout'],
+  plan: ['schema'],
+  uninstall: ['dry-run', 'schema', 'lock-timeout', 'drop-host-additions', 'yes'],
   check: [],
   repair: ['dry-run', 'direction', 'batch-size'],
   normalize: ['dry-run', 'batch-size'],
@@ -42,6 +63,11 @@ const ALLOWED: Record<CommandName, string[]> = {
 
 const COMMAND_OPTIONS = [
   'dry-run',
+  'plan',
+  'schema',
+  'lock-timeout',
+  'drop-host-additions',
+  'yes',
   'direction',
   'batch-size',
   'keep-last',
@@ -58,6 +84,16 @@ function wholeNumber(value: string | undefined, option: string, min: number): nu
     throw new UsageError(`--${option} must be a whole number of at least ${min}, got "${value}"`);
   }
   return n;
+}
+
+function identifier(value: string | undefined, option: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(value)) {
+    throw new UsageError(
+      `--${option} must be a plain SQL name (letters, digits, _), got "${value}"`,
+    );
+  }
+  return value;
 }
 
 /**
@@ -92,6 +128,11 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = {}): 
     if (name !== 'sync' && args.length > 0) {
       throw new UsageError(`"${name}" takes no arguments, got "${args.join(' ')}"`);
     }
+    if (name === 'uninstall' && values['dry-run'] !== true && values.yes !== true) {
+      throw new UsageError(
+        '"uninstall" drops section-sync from the database: look first with `section-sync uninstall --dry-run`, then run it with --yes',
+      );
+    }
     if (
       name === 'prune' &&
       values['keep-last'] === undefined &&
@@ -124,11 +165,20 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = {}): 
     pglite: values.pglite,
     json: values.json === true,
     quiet: values.quiet === true,
-    dryRun: values['dry-run'] === true,
+    // `plan` and `migrate --plan` are `migrate --dry-run`.
+    dryRun: values['dry-run'] === true || values.plan === true || name === 'plan',
     direction: direction as SyncDirection | undefined,
     batchSize,
     keepLast: wholeNumber(values['keep-last'], 'keep-last', 1),
     olderThanDays: wholeNumber(values['older-than-days'], 'older-than-days', 0),
+    schema: identifier(values.schema, 'schema'),
+    productSchema: identifier(
+      values['product-schema'] ?? env.SECTION_SYNC_PRODUCT_SCHEMA,
+      'product-schema',
+    ),
+    lockTimeoutMs: wholeNumber(values['lock-timeout'], 'lock-timeout', 1),
+    dropHostAdditions: values['drop-host-additions'] === true,
+    yes: values.yes === true,
     help,
     version: values.version === true,
   };
@@ -149,6 +199,12 @@ function parse(argv: readonly string[]) {
       'batch-size': { type: 'string', short: 'b' },
       'keep-last': { type: 'string' },
       'older-than-days': { type: 'string' },
+      plan: { type: 'boolean' },
+      schema: { type: 'string' },
+      'product-schema': { type: 'string' },
+      'lock-timeout': { type: 'string' },
+      'drop-host-additions': { type: 'boolean' },
+      yes: { type: 'boolean', short: 'y' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
     },

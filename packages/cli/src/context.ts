@@ -6,6 +6,7 @@ import {
   expectedMigrationVersion,
   fromPGlite,
   fromPg,
+  withProductSchema,
 } from '@section-sync/postgres';
 import pg from 'pg';
 import type { CliOptions } from './args.js';
@@ -26,6 +27,11 @@ export class DatabaseSetupError extends Error {
   override readonly name = 'DatabaseSetupError';
 }
 
+/** migrate or uninstall gave up waiting for a lock (nothing half-done): exit code 4, try later. */
+export class LockWaitError extends Error {
+  override readonly name = 'LockWaitError';
+}
+
 export interface OpenedDatabase {
   db: Db;
   close(): Promise<void>;
@@ -35,11 +41,14 @@ export interface OpenedDatabase {
 export async function openCliDatabase(options: CliOptions): Promise<OpenedDatabase> {
   if (options.pglite) {
     // PGlite would create an empty database in a missing directory: only `migrate` may do that.
-    if (options.command !== 'migrate' && !existsSync(options.pglite)) {
+    if ((options.command !== 'migrate' || options.dryRun) && !existsSync(options.pglite)) {
       throw new DatabaseSetupError(`No PGlite data directory at ${options.pglite}`);
     }
     const pglite = await PGlite.create(options.pglite);
-    return { db: fromPGlite(pglite), close: () => pglite.close() };
+    return {
+      db: withProductSchema(fromPGlite(pglite), options.productSchema),
+      close: () => pglite.close(),
+    };
   }
   if (!options.databaseUrl) {
     throw new DatabaseSetupError(
@@ -48,17 +57,12 @@ export async function openCliDatabase(options: CliOptions): Promise<OpenedDataba
   }
   const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 2 });
   pool.on('error', () => {}); // a dropped idle connection surfaces on the next query instead
-  return { db: fromPg(pool), close: () => pool.end() };
+  return { db: withProductSchema(fromPg(pool), options.productSchema), close: () => pool.end() };
 }
 
 /** Refuses to work on a database that `migrate` has not brought up to date. */
 export async function requireMigrated(db: Db): Promise<void> {
-  // PostgreSQL resolves every table of a statement before running it, so ask first whether the
-  // migrations table exists at all (PGlite is lenient about this, the server is not).
-  const { rows } = await db.query<{ installed: boolean }>(
-    `SELECT to_regclass('section_sync.migrations') IS NOT NULL AS installed`,
-  );
-  const current = rows[0]?.installed ? await currentMigrationVersion(db) : 0;
+  const current = await currentMigrationVersion(db);
   const expected = await expectedMigrationVersion();
   if (current < expected) {
     throw new DatabaseSetupError(

@@ -6,7 +6,12 @@ const GENERAL = `section-sync: check and repair the sync between post_developmen
 Usage: section-sync <command> [options]
 
 Commands:
-  migrate                 install or upgrade section-sync's tables, functions and triggers
+  migrate                 install or upgrade section-sync (online: indexes built concurrently,
+                          every lock with a timeout); --dry-run prints the plan and exact SQL
+  plan                    the same as migrate --dry-run: applied and pending migrations, the SQL
+                          and the lock each step takes; changes nothing
+  uninstall               drop section-sync's triggers, functions and schema (never the host's
+                          tables or rows); --dry-run first, then --yes
   check                   consistency report of every post (exit 1 when any is inconsistent)
   repair                  sync the inconsistent posts, in batches
   normalize               rewrite legacy master formats into the canonical JSON, in batches
@@ -18,6 +23,11 @@ Database (one of):
   --database-url <url>            PostgreSQL URL
   --pglite <dir>                  a PGlite data directory (e.g. the demo's DATA_DIR)
 
+Schemas:
+  --product-schema <name>         section-sync's own schema (or SECTION_SYNC_PRODUCT_SCHEMA);
+                                  default section_sync
+  --schema <name>                 the host tables' schema (migrate, plan, uninstall); default public
+
 Options:
   --json                  machine-readable output on stdout
   -q, --quiet             no progress on stderr
@@ -25,17 +35,45 @@ Options:
   -v, --version           the version
 
 Exit codes: 0 done; 1 inconsistent posts found (check) or some posts failed; 2 wrong usage;
-3 database unreachable or not migrated.
+3 database unreachable, not migrated, or a migration/uninstall failed; 4 migrate/uninstall gave
+up waiting for a lock (a long transaction holds a table; nothing half-done: run it again later).
 
 Progress goes to stderr: a bar on a terminal, plain lines otherwise (logs, cron).
 `;
 
 const COMMAND_HELP: Record<CommandName, string> = {
-  migrate: `Usage: section-sync migrate
+  migrate: `Usage: section-sync migrate [--dry-run] [--lock-timeout 500] [--schema public]
 
-Installs or upgrades section-sync in the database: tables (created if missing, host columns
-kept), PL/pgSQL functions, triggers, the sync log. Safe to run at every deploy and from several
-machines at once.
+Installs or upgrades section-sync in the database: its own schema (functions, triggers, the
+sync log) and what it needs on the host's post_development / post_section (created if missing;
+host columns kept). Safe at every deploy and from several machines at once (an advisory lock).
+
+Online, for a busy production database: indexes on the host's tables are built CONCURRENTLY
+(writes go on), the unique constraint is attached to such an index, messy orders are renumbered
+500 posts per transaction, and every lock is requested with lock_timeout (--lock-timeout ms,
+default 500): a request that times out behind a long transaction is rolled back, releasing the
+writers queued behind it, and tried again with backoff. Each step is printed on stderr.
+
+--dry-run (or --plan, or \`section-sync plan\`) prints the applied and pending migrations, the
+exact SQL of each pending step with the lock it takes, and changes nothing.
+`,
+  plan: `Usage: section-sync plan [--schema public] [--json]
+
+What \`section-sync migrate\` would do, without doing it: the migrations applied (with when) and
+pending, and the exact SQL of each pending step, how it runs (its own transaction, or none for a
+concurrent index build) and the table lock it takes.
+`,
+  uninstall: `Usage: section-sync uninstall --dry-run | --yes [--drop-host-additions] [--lock-timeout 500]
+
+Removes section-sync: its triggers on post_development / post_section, then its schema
+(functions, the sync log and bookkeeping, the migration records), in one transaction. The host's
+tables and rows are never touched. What migrate added to them stays unless
+--drop-host-additions: the section_sync_version column (versions clients may still send in
+If-Match), the UNIQUE (post_id, section_order) constraint and the indexes (they keep orders
+1..n, which the host's code may now rely on). Refuses, naming them, when other objects (a view
+calling a section_sync function) depend on it.
+
+--dry-run prints the exact SQL and what stays; without it, --yes is required.
 `,
   check: `Usage: section-sync check [--json]
 

@@ -8,9 +8,11 @@ import { normalizeCommand } from './commands/normalize.js';
 import { pruneCommand } from './commands/prune.js';
 import { repairCommand } from './commands/repair.js';
 import { syncCommand } from './commands/sync.js';
+import { uninstallCommand } from './commands/uninstall.js';
 import {
   type CommandContext,
   DatabaseSetupError,
+  LockWaitError,
   openCliDatabase,
   progressFactory,
   requireMigrated,
@@ -19,10 +21,12 @@ import { helpText } from './help.js';
 import type { ProgressStream } from './progress.js';
 
 /** Exit codes, documented in `--help`. */
-export const EXIT = { ok: 0, problems: 1, usage: 2, database: 3 } as const;
+export const EXIT = { ok: 0, problems: 1, usage: 2, database: 3, lockWait: 4 } as const;
 
 const COMMANDS: Record<CommandName, (ctx: CommandContext) => Promise<number>> = {
   migrate: migrateCommand,
+  plan: migrateCommand,
+  uninstall: uninstallCommand,
   check: checkCommand,
   repair: repairCommand,
   normalize: normalizeCommand,
@@ -85,7 +89,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   let opened: Awaited<ReturnType<typeof openCliDatabase>> | undefined;
   try {
     opened = await openCliDatabase(options);
-    if (options.command !== 'migrate') await requireMigrated(opened.db);
+    // migrate, plan and uninstall work on any database; the others need it up to date.
+    if (!['migrate', 'plan', 'uninstall'].includes(options.command)) {
+      await requireMigrated(opened.db);
+    }
     return await COMMANDS[options.command]({
       db: opened.db,
       options,
@@ -101,6 +108,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     if (error instanceof DatabaseSetupError) {
       fail(io, options, 'database_setup', error.message);
       return EXIT.database;
+    }
+    if (error instanceof LockWaitError) {
+      fail(io, options, 'lock_wait', error.message);
+      return EXIT.lockWait;
     }
     if (isUnavailableError(error)) {
       fail(io, options, 'database_unavailable', describe(error));

@@ -141,6 +141,71 @@ describe.each(cliTargets)('section-sync bin on $name', (backend) => {
     });
   });
 
+  describe('install, plan and uninstall, in a product schema of its own', () => {
+    let target: CliTarget;
+    beforeAll(async () => {
+      target = await backend.open({ migrate: false });
+      // The host's own table, before section-sync.
+      await target.withDb((db) =>
+        db.exec(`CREATE TABLE post_section (id bigserial PRIMARY KEY, post_id bigint NOT NULL,
+          section_order int NOT NULL, section_heading text NOT NULL)`),
+      );
+    });
+    afterAll(() => target?.close());
+
+    it('plan prints pending migrations with the exact SQL and locks, and changes nothing', async () => {
+      const plan = await target.run('plan', '--product-schema', 'sync_tools');
+      expect(plan.code).toBe(0);
+      expect(plan.stdout).toMatch(/Database at migration 0 of \d+ .*product schema sync_tools/);
+      expect(plan.stdout).toMatch(/pending +0001_tables\.sql +statement by statement/);
+      expect(plan.stdout).toContain('CREATE SCHEMA IF NOT EXISTS "sync_tools"');
+      expect(plan.stdout).toMatch(
+        /-- step \d+\/\d+, no transaction\n-- lock: SHARE UPDATE EXCLUSIVE on "public"\.post_section \(reads and writes go on/,
+      );
+      expect(plan.stdout).toContain('Dry run: nothing was changed.');
+      const json = JSON.parse((await target.run('migrate', '--dry-run', '--json')).stdout);
+      expect(json).toMatchObject({ status: 'success', dryRun: true, currentVersion: 0 });
+      expect(json.migrations[0]).toMatchObject({ name: '0001_tables.sql', status: 'pending' });
+      expect((await target.run('check')).code).toBe(3);
+    });
+
+    it('migrates into the product schema, then the other commands work there', async () => {
+      const migrated = await target.run('migrate', '--product-schema', 'sync_tools');
+      expect(migrated.code).toBe(0);
+      expect(migrated.stderr).toMatch(/migrate: +\d+\. CREATE UNIQUE INDEX CONCURRENTLY/);
+      expect((await target.run('check', '--product-schema', 'sync_tools')).code).toBe(0);
+      // The default schema is not installed: the commands say so instead of guessing.
+      expect((await target.run('check')).code).toBe(3);
+      const plan = await target.run('plan', '--product-schema', 'sync_tools', '--json');
+      expect(
+        JSON.parse(plan.stdout).migrations.every((m: { status: string }) => m.status === 'applied'),
+      ).toBe(true);
+    });
+
+    it('uninstall wants --dry-run or --yes; the dry run lists the SQL, --yes drops it all', async () => {
+      const bare = await target.run('uninstall', '--product-schema', 'sync_tools');
+      expect(bare.code).toBe(2);
+      expect(bare.stderr).toContain('uninstall --dry-run');
+      const dry = await target.run('uninstall', '--dry-run', '--product-schema', 'sync_tools');
+      expect(dry.code).toBe(0);
+      expect(dry.stdout).toContain('DROP SCHEMA "sync_tools" CASCADE;');
+      expect(dry.stdout).toContain('column public.post_development.section_sync_version');
+      expect((await target.run('check', '--product-schema', 'sync_tools')).code).toBe(0);
+      const done = await target.run(
+        'uninstall',
+        '--yes',
+        '--json',
+        '--product-schema',
+        'sync_tools',
+      );
+      expect(done.code).toBe(0);
+      expect(JSON.parse(done.stdout)).toMatchObject({ status: 'success', blockers: [] });
+      const after = await target.run('check', '--product-schema', 'sync_tools');
+      expect(after.code).toBe(3);
+      expect(after.stderr).toContain('not installed');
+    });
+  });
+
   describe('on the sample posts', () => {
     let target: CliTarget;
     beforeAll(async () => {
@@ -326,6 +391,10 @@ describe('section-sync bin without a database', () => {
     const wrong = await run('check', '--dry-run');
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toContain('"check" does not take --dry-run');
+    const uninstall = await run('uninstall');
+    expect(uninstall.code).toBe(2);
+    expect(uninstall.stderr).toContain('--dry-run');
+    expect((await run('migrate', '--lock-timeout', '0')).code).toBe(2);
     const none = await run('check');
     expect(none.code).toBe(3);
     expect(none.stderr).toContain('set DATABASE_URL');

@@ -23,6 +23,12 @@ export interface SectionSyncOptions {
   store?: SectionStore;
   /** Run section-sync's migrations when the plugin starts. @default false */
   migrate?: boolean;
+  /**
+   * Schema of section-sync's own objects (functions, sync log, bookkeeping), as given to
+   * `migrate`. The host's tables stay in their schema either way.
+   * @default 'section_sync'
+   */
+  productSchema?: string;
   /** Prefix of every route. @default '/api/workflow' */
   prefix?: string;
   /**

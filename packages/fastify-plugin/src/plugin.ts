@@ -5,6 +5,7 @@ import {
   migrate,
   retentionArguments,
   type SectionStore,
+  withProductSchema,
 } from '@section-sync/postgres';
 import type {
   FastifyBaseLogger,
@@ -105,7 +106,10 @@ function mountMetrics(
 }
 
 const sectionSyncPlugin: FastifyPluginAsync<SectionSyncOptions> = async (fastify, options) => {
-  const { db, close } = openDatabase(options, fastify.log);
+  const opened = openDatabase(options, fastify.log);
+  const close = opened.close;
+  // Every query of the store, the metrics and retention names the configured product schema.
+  const db = opened.db && withProductSchema(opened.db, options.productSchema);
   let store: SectionStore;
   try {
     if (options.migrate) {

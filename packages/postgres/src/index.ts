@@ -6,6 +6,7 @@
 export * from './database-errors.js';
 export * from './db.js';
 export * from './migrate.js';
+export * from './migration-plan.js';
 export * from './online/lock-retry.js';
 export * from './online/locks.js';
 export { splitStatements } from './online/statements.js';

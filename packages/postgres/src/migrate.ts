@@ -10,7 +10,12 @@ import {
 } from './migration-files.js';
 import { type LockRetryOptions, withLockRetry } from './online/lock-retry.js';
 import { stripComments } from './online/statements.js';
-import { DEFAULT_PRODUCT_SCHEMA, inProductSchema, quoteSchema } from './product-schema.js';
+import {
+  DEFAULT_PRODUCT_SCHEMA,
+  inProductSchema,
+  productSchemaOf,
+  quoteSchema,
+} from './product-schema.js';
 
 export {
   EQUIVALENT_CHECKSUMS,
@@ -40,6 +45,11 @@ CREATE TABLE IF NOT EXISTS section_sync.function_files (
   checksum text NOT NULL,
   applied_at timestamptz NOT NULL DEFAULT now()
 )`;
+
+/** The product schema and migration records migrate creates first (`IF NOT EXISTS`). */
+export function bootstrapSql(productSchema: string = DEFAULT_PRODUCT_SCHEMA): string {
+  return inProductSchema(BOOTSTRAP_SQL, productSchema);
+}
 
 /** What migrate reports while it works (the CLI shows it). */
 export type MigrateEvent =
@@ -104,10 +114,6 @@ export async function currentMigrationVersion(
   return Number(rows[0]?.version ?? 0);
 }
 
-function productSchemaOf(db: Db): string {
-  return (db as { productSchema?: string }).productSchema ?? DEFAULT_PRODUCT_SCHEMA;
-}
-
 interface Recorded {
   migrations: Map<number, { name: string; checksum: string; applied_at: Date }>;
   functionFiles: { name: string; checksum: string }[];
@@ -163,7 +169,8 @@ export interface PendingWork {
   functionsReason: string | null;
 }
 
-async function pendingWork(db: Db, options: MigrateOptions): Promise<PendingWork> {
+/** @internal The files migrate would apply now (planMigrations shows them). */
+export async function pendingWork(db: Db, options: MigrateOptions): Promise<PendingWork> {
   const productSchema = options.productSchema ?? DEFAULT_PRODUCT_SCHEMA;
   const [migrations, functionFiles, recorded] = await Promise.all([
     loadMigrations(options),
@@ -288,13 +295,13 @@ async function applyMigration(
   // requests wait at most lockTimeoutMs before it is rolled back and tried again.
   const last = migration.statements.length - 1;
   for (const [index, statement] of migration.statements.entries()) {
-    progress?.({ type: 'statement', name: migration.name, index, statement });
     try {
       if (statement.onlyIf && !(await conditionHolds(conn, statement.onlyIf))) {
         progress?.({ type: 'skipped', name: migration.name, index, condition: statement.onlyIf });
         if (index === last) await withLockRetry(conn, record, retry);
         continue;
       }
+      progress?.({ type: 'statement', name: migration.name, index, statement });
       if (statement.concurrently) {
         await dropInvalidIndex(conn, statement);
         await conn.query(statement.sql);
@@ -346,10 +353,11 @@ function isLockTimeoutError(error: unknown): boolean {
  * await migrate(fromPg(pool));
  * await migrate(fromPg(pool), { productSchema: 'sync_tools', onProgress: console.log });
  */
-export async function migrate(db: Db, options: MigrateRunOptions = {}): Promise<MigrateResult> {
-  const productSchema = options.productSchema ?? DEFAULT_PRODUCT_SCHEMA;
+export async function migrate(db: Db, given: MigrateRunOptions = {}): Promise<MigrateResult> {
+  const productSchema = given.productSchema ?? productSchemaOf(db);
+  const options = { ...given, productSchema };
   const q = quoteSchema(productSchema);
-  const bootstrap = inProductSchema(BOOTSTRAP_SQL, productSchema);
+  const bootstrap = bootstrapSql(productSchema);
   const run = async (conn: Db, inSession: boolean): Promise<MigrateResult> => {
     await withLockRetry(conn, (tx) => tx.exec(bootstrap), options);
     const { migrations, pending, functionFiles, functionsReason } = await pendingWork(
@@ -414,5 +422,3 @@ export async function migrate(db: Db, options: MigrateRunOptions = {}): Promise<
     return run(tx, false);
   });
 }
-
-export { pendingWork };

@@ -1,5 +1,6 @@
 import type { SectionLimits, SyncOrigin } from '@section-sync/core';
 import type { Db } from './db.js';
+import { withProductSchema } from './product-schema.js';
 import { bulkSync } from './store/bulk.js';
 import { checkPost, listSyncStatus } from './store/consistency.js';
 import { getPost } from './store/post-reader.js';
@@ -23,6 +24,8 @@ export interface StoreOptions {
   origin?: SyncOrigin;
   /** Times a transaction is run again after a deadlock or serialization failure. @default 5 */
   maxRetries?: number;
+  /** Schema of section-sync's own objects, as given to `migrate`. @default 'section_sync' */
+  productSchema?: string;
 }
 
 /**
@@ -38,7 +41,7 @@ export interface StoreOptions {
  */
 export function createStore(db: Db, options: StoreOptions = {}): SectionStore {
   const context: StoreContext = {
-    db,
+    db: withProductSchema(db, options.productSchema),
     origin: options.origin ?? 'api',
     limits: options.limits ?? {},
     maxRetries: options.maxRetries ?? 5,

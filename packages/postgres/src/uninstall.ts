@@ -1,7 +1,7 @@
 import type { Db } from './db.js';
 import { type LockRetryOptions, withLockRetry } from './online/lock-retry.js';
 import { locksOf, type TableLock } from './online/locks.js';
-import { quoteSchema } from './product-schema.js';
+import { productSchemaOf, quoteSchema } from './product-schema.js';
 
 export interface UninstallOptions extends LockRetryOptions {
   /** Schema of the host's `post_development` / `post_section`. @default 'public' */
@@ -76,7 +76,7 @@ export async function planUninstall(
   options: UninstallOptions = {},
 ): Promise<UninstallPlan> {
   const host = options.schema ?? 'public';
-  const product = options.productSchema ?? 'section_sync';
+  const product = options.productSchema ?? productSchemaOf(db);
   const hostQ = quoteSchema(host);
   const productQ = quoteSchema(product);
   const statements: UninstallStatement[] = [];
