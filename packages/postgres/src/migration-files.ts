@@ -92,14 +92,19 @@ async function loadDirectory(
   options: MigrateOptions,
   versionOf: (file: string) => number,
 ): Promise<Migration[]> {
-  const schema = quoteSchema(options.schema ?? 'public');
+  const schemaName = options.schema ?? 'public';
+  const schema = quoteSchema(schemaName);
   const productSchema = options.productSchema ?? DEFAULT_PRODUCT_SCHEMA;
   quoteSchema(productSchema);
   const files = (await readdir(directory)).filter((f) => pattern.test(f)).sort();
   return Promise.all(
     files.map(async (file) => {
       const raw = await readFile(new URL(file, directory), 'utf8');
-      const text = raw.replaceAll('{{schema}}', schema);
+      // `{{schema}}`: the host's schema as a quoted identifier; `{{schema_literal}}`: as a string
+      // literal (the name is a checked identifier).
+      const text = raw
+        .replaceAll('{{schema}}', schema)
+        .replaceAll('{{schema_literal}}', `'${schemaName}'`);
       const transactional = !NO_TRANSACTION.test(raw);
       return {
         version: versionOf(file),
