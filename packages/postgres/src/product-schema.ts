@@ -1,4 +1,5 @@
 import type { Db } from './db.js';
+import { endOfQuoted } from './online/statements.js';
 
 /** The schema section-sync's own objects live in unless told otherwise. */
 export const DEFAULT_PRODUCT_SCHEMA = 'section_sync';
@@ -48,11 +49,11 @@ function rewrite(sql: string, quoted: string): string {
       out += sql.slice(i, stop);
       i = stop;
     } else if (c === "'") {
-      const stop = endOfQuoted(sql, i, "'");
+      const stop = endOfQuoted(sql, i);
       out += sql.slice(i, stop);
       i = stop;
     } else if (c === '"') {
-      const stop = endOfQuoted(sql, i, '"');
+      const stop = endOfQuoted(sql, i);
       out += sql.slice(i, stop);
       i = stop;
     } else if (c === '$' && !(i > 0 && WORD.test(sql[i - 1]!))) {
@@ -81,17 +82,6 @@ function rewrite(sql: string, quoted: string): string {
     }
   }
   return out;
-}
-
-function endOfQuoted(sql: string, at: number, quote: string): number {
-  let i = at + 1;
-  while (i < sql.length) {
-    if (sql[i] === quote) {
-      if (sql[i + 1] === quote) i += 2;
-      else return i + 1;
-    } else i++;
-  }
-  return i;
 }
 
 /**

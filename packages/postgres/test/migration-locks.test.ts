@@ -22,6 +22,13 @@ DO $$ BEGIN RAISE NOTICE '%', 'a;b'; END $$;
       '/* block; comment */ SELECT "odd;name" FROM t',
     ]);
   });
+
+  it("reads E'' strings with backslash escapes as one string", () => {
+    expect(splitStatements("SELECT E'it\\'s; here'; SELECT 'a'")).toEqual([
+      "SELECT E'it\\'s; here'",
+      "SELECT 'a'",
+    ]);
+  });
 });
 
 describe('locksOf', () => {

@@ -24,7 +24,7 @@ export function splitStatements(sql: string): string[] {
       const end = sql.indexOf('*/', i + 2);
       i = end === -1 ? sql.length : end + 2;
     } else if (c === "'" || c === '"') {
-      i = skipQuoted(sql, i, c);
+      i = endOfQuoted(sql, i);
     } else if (c === '$') {
       const tag = /^\$([A-Za-z_][A-Za-z0-9_]*)?\$/.exec(sql.slice(i));
       if (tag) {
@@ -40,10 +40,17 @@ export function splitStatements(sql: string): string[] {
   return statements;
 }
 
-function skipQuoted(sql: string, at: number, quote: string): number {
+/**
+ * The index just past the quoted string or identifier starting at `at` (a doubled quote stays
+ * inside; in an `E'...'` string a backslash escapes the next character).
+ */
+export function endOfQuoted(sql: string, at: number): number {
+  const quote = sql[at]!;
+  const escapes = quote === "'" && /[Ee]/.test(sql[at - 1] ?? '') && !/\w/.test(sql[at - 2] ?? '');
   let i = at + 1;
   while (i < sql.length) {
-    if (sql[i] === quote) {
+    if (escapes && sql[i] === '\\') i += 2;
+    else if (sql[i] === quote) {
       if (sql[i + 1] === quote)
         i += 2; // doubled quote inside
       else return i + 1;
@@ -67,7 +74,7 @@ export function stripComments(sql: string): string {
       i = end === -1 ? sql.length : end + 2;
       out += ' ';
     } else if (c === "'" || c === '"') {
-      const end = skipQuoted(sql, i, c);
+      const end = endOfQuoted(sql, i);
       out += sql.slice(i, end);
       i = end;
     } else {
