@@ -142,6 +142,26 @@ describe.each(backends)('a guest in the host app on $name', (backend) => {
     });
   });
 
+  it('answers with the id its log lines carry, the caller’s own with requestIdHeader', async () => {
+    const app = Fastify({ requestIdHeader: 'x-request-id' });
+    apps.push(app);
+    await app.register(sectionSync, { db: t.db });
+    const ok = await app.inject({
+      method: 'GET',
+      url: `${PREFIX}/posts/1/sections`,
+      headers: { 'x-request-id': 'trace-1' },
+    });
+    expect(ok.headers['x-request-id']).toBe('trace-1');
+    // A request refused by validation, before any handler ran, too.
+    const invalid = await app.inject({
+      method: 'GET',
+      url: `${PREFIX}/posts/x/sections`,
+      headers: { 'x-request-id': 'trace-2' },
+    });
+    expect(invalid.statusCode).toBe(400);
+    expect(invalid.headers['x-request-id']).toBe('trace-2');
+  });
+
   describe('registered twice: two prefixes, two databases', () => {
     it('each registration has its own decorator, routes and database', async () => {
       const app = host();
