@@ -92,19 +92,18 @@ async function loadDirectory(
   options: MigrateOptions,
   versionOf: (file: string) => number,
 ): Promise<Migration[]> {
-  const schemaName = options.schema ?? 'public';
-  const schema = quoteSchema(schemaName);
+  const hostSchema = options.schema ?? 'public';
+  const schema = quoteSchema(hostSchema);
   const productSchema = options.productSchema ?? DEFAULT_PRODUCT_SCHEMA;
   quoteSchema(productSchema);
   const files = (await readdir(directory)).filter((f) => pattern.test(f)).sort();
   return Promise.all(
     files.map(async (file) => {
       const raw = await readFile(new URL(file, directory), 'utf8');
-      // `{{schema}}`: the host's schema as a quoted identifier; `{{schema_literal}}`: as a string
-      // literal (the name is a checked identifier).
+      // {{schema}}: the host's schema as a quoted identifier; {{schema_literal}}: as a string.
       const text = raw
         .replaceAll('{{schema}}', schema)
-        .replaceAll('{{schema_literal}}', `'${schemaName}'`);
+        .replaceAll('{{schema_literal}}', `'${hostSchema}'`);
       const transactional = !NO_TRANSACTION.test(raw);
       return {
         version: versionOf(file),

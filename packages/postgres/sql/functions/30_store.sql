@@ -11,16 +11,18 @@
 
 -- ---- reading ------------------------------------------------------------------------------
 
--- A post's sections in order, as the wire shows them (updatedAt in UTC, ISO 8601).
+-- A post's sections in order, as the wire shows them (updatedAt in UTC, ISO 8601, or null when
+-- the row has no time). A host's updated_at may be timestamp without time zone: the cast reads
+-- it in the session's zone, the one now() wrote it in, so it comes out as the same instant.
 CREATE OR REPLACE FUNCTION section_sync.store_sections(p_post_id bigint)
 RETURNS jsonb LANGUAGE sql STABLE AS $$
   SELECT coalesce(jsonb_agg(jsonb_build_object(
       'id', s.id,
       'order', s.section_order,
-      'heading', s.section_heading,
+      'heading', coalesce(s.section_heading, ''),
       'description', coalesce(s.section_description, ''),
       'status', coalesce(s.status, 'draft'),
-      'updatedAt', to_char(coalesce(s.updated_at, 'epoch') AT TIME ZONE 'UTC',
+      'updatedAt', to_char(s.updated_at::timestamptz AT TIME ZONE 'UTC',
                            'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
     ) ORDER BY s.section_order, s.id), '[]'::jsonb)
   FROM {{schema}}.post_section s
@@ -204,6 +206,9 @@ CREATE OR REPLACE FUNCTION section_sync.row_parses_back(
   p_id bigint, p_heading text, p_description text, p_status text
 ) RETURNS boolean LANGUAGE sql STABLE PARALLEL SAFE
 RETURN p_id BETWEEN -9007199254740991 AND 9007199254740991
+  -- A NULL heading (a host column that allows it) never parses back: false, not NULL, which
+  -- bool_and would skip.
+  AND p_heading IS NOT NULL
   AND p_heading <> ''
   AND p_heading = btrim(p_heading, section_sync.trimmable())
   AND p_heading !~ '[\u0001-\u0008\u000a-\u001f\u007f-\u009f]'
@@ -575,7 +580,8 @@ CREATE OR REPLACE FUNCTION section_sync.compare_post_state(
         AND NOT EXISTS (SELECT 1 FROM master e
                         WHERE e.position < m.position AND e.item->'id' = m.item->'id')),
       (4, 'heading', m.item->'heading', to_jsonb(s.section_heading),
-        m.item IS NOT NULL AND s.id IS NOT NULL AND m.item->>'heading' <> s.section_heading),
+        m.item IS NOT NULL AND s.id IS NOT NULL
+        AND m.item->>'heading' IS DISTINCT FROM s.section_heading),
       (5, 'description', m.item->'description', to_jsonb(s.description),
         m.item ? 'description' AND s.id IS NOT NULL AND m.item->>'description' <> s.description),
       (6, 'status', m.item->'status', to_jsonb(s.status),
