@@ -225,6 +225,23 @@ async function conditionHolds(conn: Db, condition: string): Promise<boolean> {
   return rows[0]?.holds === true;
 }
 
+/** Lock retry options that also report each retry as a progress event of `file`. */
+function reportingLockRetries(options: MigrateRunOptions, file: string): LockRetryOptions {
+  return {
+    ...options,
+    onLockRetry: (event) => {
+      options.onLockRetry?.(event);
+      options.onProgress?.({
+        type: 'lock-retry',
+        name: file,
+        attempt: event.attempt,
+        delayMs: event.delayMs,
+        message: event.error.message,
+      });
+    },
+  };
+}
+
 /** Runs one migration file on `conn`, recording it in the same transaction as its last step. */
 async function applyMigration(
   conn: Db,
@@ -234,19 +251,7 @@ async function applyMigration(
   record: (tx: Db) => Promise<void>,
 ): Promise<void> {
   const progress = options.onProgress;
-  const retry: LockRetryOptions = {
-    ...options,
-    onLockRetry: (event) => {
-      options.onLockRetry?.(event);
-      progress?.({
-        type: 'lock-retry',
-        name: migration.name,
-        attempt: event.attempt,
-        delayMs: event.delayMs,
-        message: event.error.message,
-      });
-    },
-  };
+  const retry = reportingLockRetries(options, migration.name);
   progress?.({
     type: 'file',
     name: migration.name,
@@ -359,7 +364,11 @@ export async function migrate(db: Db, given: MigrateRunOptions = {}): Promise<Mi
   const q = quoteSchema(productSchema);
   const bootstrap = bootstrapSql(productSchema);
   const run = async (conn: Db, inSession: boolean): Promise<MigrateResult> => {
-    await withLockRetry(conn, (tx) => tx.exec(bootstrap), options);
+    await withLockRetry(
+      conn,
+      (tx) => tx.exec(bootstrap),
+      reportingLockRetries(options, 'bootstrap'),
+    );
     const { migrations, pending, functionFiles, functionsReason } = await pendingWork(
       conn,
       options,
@@ -400,7 +409,7 @@ export async function migrate(db: Db, given: MigrateRunOptions = {}): Promise<Mi
             [functionFiles.map((f) => f.name), functionFiles.map((f) => f.checksum)],
           );
         },
-        options,
+        reportingLockRetries(options, 'function files'),
       );
       applied.push(...functionFiles.map((f) => f.name));
     }

@@ -238,14 +238,17 @@ export class UninstallBlockedError extends Error {
  * await uninstall(db);                           // then drop
  */
 export async function uninstall(db: Db, options: UninstallOptions = {}): Promise<UninstallResult> {
-  return withLockRetry(
-    db,
-    async (tx) => {
-      const plan = await planUninstall(tx, options);
-      if (plan.blockers.length > 0) throw new UninstallBlockedError(plan.blockers);
-      for (const s of plan.statements) await tx.query(s.sql);
-      return { ...plan, uninstalled: plan.statements.length > 0 };
-    },
-    options,
-  );
+  const run = (conn: Db) =>
+    withLockRetry(
+      conn,
+      async (tx) => {
+        const plan = await planUninstall(tx, options);
+        if (plan.blockers.length > 0) throw new UninstallBlockedError(plan.blockers);
+        for (const s of plan.statements) await tx.query(s.sql);
+        return { ...plan, uninstalled: plan.statements.length > 0 };
+      },
+      options,
+    );
+  // One connection for every try: a pooled one would be thrown away at each lock timeout.
+  return db.session ? db.session(run) : run(db);
 }
