@@ -22,6 +22,16 @@ const REVIEWED = [
   'packages/postgres/src/pglite-adapter.ts: savepoint',
   // LISTEN / UNLISTEN take no parameters: quoteChannel doubles quotes inside a quoted identifier.
   'packages/postgres/src/pg-adapter.ts: quoteChannel(channel)',
+  // `-- section-sync: if` conditions: SQL of the shipped, checksummed migration files.
+  'packages/postgres/src/migrate.ts: condition',
+  // DROP INDEX of an invalid index: its name from the catalog, quoted by format('%I.%I').
+  'packages/postgres/src/migrate.ts: rows[0].invalid',
+  // Uninstall's DDL (no parameters in DDL): the host schema checked and quoted by quoteSchema,
+  // trigger and table names from the catalog quoted by quote_ident / format('%I.%I'), legacy
+  // table names from a constant list.
+  'packages/postgres/src/uninstall.ts: hostQ',
+  'packages/postgres/src/uninstall.ts: hostQ, name',
+  'packages/postgres/src/uninstall.ts: t.name, t.table_name',
 ];
 
 describe('SQL text in the product', () => {

@@ -15,6 +15,7 @@ import {
   inProductSchema,
   productSchemaOf,
   quoteSchema,
+  withProductSchema,
 } from './product-schema.js';
 
 export {
@@ -108,8 +109,8 @@ export async function currentMigrationVersion(
   const productSchema = options.productSchema ?? productSchemaOf(db);
   // Two statements: a query naming a missing table fails at parse time, whatever CASE guards it.
   if (!(await productTableExists(db, productSchema, 'migrations'))) return 0;
-  const { rows } = await db.query<{ version: number | null }>(
-    `SELECT max(version) AS version FROM ${quoteSchema(productSchema)}.migrations`,
+  const { rows } = await withProductSchema(db, productSchema).query<{ version: number | null }>(
+    'SELECT max(version) AS version FROM section_sync.migrations',
   );
   return Number(rows[0]?.version ?? 0);
 }
@@ -120,21 +121,22 @@ interface Recorded {
 }
 
 async function readRecords(db: Db, productSchema: string): Promise<Recorded> {
-  const q = quoteSchema(productSchema);
+  // Constant SQL, written against section_sync and renamed for the configured schema.
+  const product = withProductSchema(db, productSchema);
   const migrations = new Map<number, { name: string; checksum: string; applied_at: Date }>();
   if (await productTableExists(db, productSchema, 'migrations')) {
-    const { rows } = await db.query<{
+    const { rows } = await product.query<{
       version: number;
       name: string;
       checksum: string;
       applied_at: Date;
-    }>(`SELECT version, name, checksum, applied_at FROM ${q}.migrations ORDER BY version`);
+    }>('SELECT version, name, checksum, applied_at FROM section_sync.migrations ORDER BY version');
     for (const r of rows) migrations.set(r.version, r);
   }
   const functionFiles = (await productTableExists(db, productSchema, 'function_files'))
     ? (
-        await db.query<{ name: string; checksum: string }>(
-          `SELECT name, checksum FROM ${q}.function_files ORDER BY name COLLATE "C"`,
+        await product.query<{ name: string; checksum: string }>(
+          'SELECT name, checksum FROM section_sync.function_files ORDER BY name COLLATE "C"',
         )
       ).rows
     : [];
@@ -361,7 +363,9 @@ function isLockTimeoutError(error: unknown): boolean {
 export async function migrate(db: Db, given: MigrateRunOptions = {}): Promise<MigrateResult> {
   const productSchema = given.productSchema ?? productSchemaOf(db);
   const options = { ...given, productSchema };
-  const q = quoteSchema(productSchema);
+  // Both names are checked before anything touches the database.
+  quoteSchema(options.schema ?? 'public');
+  quoteSchema(productSchema);
   const bootstrap = bootstrapSql(productSchema);
   const run = async (conn: Db, inSession: boolean): Promise<MigrateResult> => {
     await withLockRetry(
@@ -376,8 +380,8 @@ export async function migrate(db: Db, given: MigrateRunOptions = {}): Promise<Mi
     const applied: string[] = [];
     for (const migration of pending) {
       await applyMigration(conn, migration, options, inSession, async (tx) => {
-        await tx.query(
-          `INSERT INTO ${q}.migrations (version, name, checksum) VALUES ($1, $2, $3)`,
+        await withProductSchema(tx, productSchema).query(
+          'INSERT INTO section_sync.migrations (version, name, checksum) VALUES ($1, $2, $3)',
           [migration.version, migration.name, migration.checksum],
         );
       });
@@ -402,9 +406,10 @@ export async function migrate(db: Db, given: MigrateRunOptions = {}): Promise<Mi
               throw new MigrationError(file.name, 0, error);
             }
           }
-          await tx.query(`DELETE FROM ${q}.function_files`);
-          await tx.query(
-            `INSERT INTO ${q}.function_files (name, checksum)
+          const product = withProductSchema(tx, productSchema);
+          await product.query('DELETE FROM section_sync.function_files');
+          await product.query(
+            `INSERT INTO section_sync.function_files (name, checksum)
              SELECT * FROM unnest($1::text[], $2::text[])`,
             [functionFiles.map((f) => f.name), functionFiles.map((f) => f.checksum)],
           );

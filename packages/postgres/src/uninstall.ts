@@ -1,7 +1,7 @@
 import type { Db } from './db.js';
 import { type LockRetryOptions, withLockRetry } from './online/lock-retry.js';
 import { locksOf, type TableLock } from './online/locks.js';
-import { productSchemaOf, quoteSchema } from './product-schema.js';
+import { inProductSchema, productSchemaOf, quoteSchema } from './product-schema.js';
 
 export interface UninstallOptions extends LockRetryOptions {
   /** Schema of the host's `post_development` / `post_section`. @default 'public' */
@@ -91,7 +91,7 @@ export async function planUninstall(
   // Our triggers on tables outside the product schema: those whose function is ours.
   const { rows: triggers } = productPresent
     ? await db.query<{ name: string; table_name: string }>(
-        `SELECT t.tgname AS name, format('%I.%I', n.nspname, c.relname) AS table_name
+        `SELECT quote_ident(t.tgname) AS name, format('%I.%I', n.nspname, c.relname) AS table_name
          FROM pg_trigger t
          JOIN pg_proc p ON p.oid = t.tgfoid
          JOIN pg_class c ON c.oid = t.tgrelid
@@ -102,8 +102,7 @@ export async function planUninstall(
         [productQ],
       )
     : { rows: [] };
-  for (const t of triggers)
-    statements.push(statement(`DROP TRIGGER "${t.name}" ON ${t.table_name}`));
+  for (const t of triggers) statements.push(statement(`DROP TRIGGER ${t.name} ON ${t.table_name}`));
 
   // Anything else outside the schema that depends on it would be dropped by CASCADE: refuse.
   const { rows: dependents } = productPresent
@@ -152,7 +151,9 @@ export async function planUninstall(
     if (legacyNames.has(name)) statements.push(statement(`DROP TABLE ${hostQ}.${name}`));
   }
 
-  if (productPresent) statements.push(statement(`DROP SCHEMA ${productQ} CASCADE`));
+  if (productPresent) {
+    statements.push(statement(inProductSchema('DROP SCHEMA section_sync CASCADE', product)));
+  }
 
   const additions = await hostAdditions(db, hostQ);
   const additionStatements = [

@@ -40,11 +40,11 @@ describe.each(backends)('uninstall on $name', (backend) => {
     const sql = plan.statements.map((s) => s.sql);
     expect(sql).toEqual(
       expect.arrayContaining([
-        'DROP TRIGGER "section_sync_rows_insert" ON public.post_section',
-        'DROP SCHEMA "section_sync" CASCADE',
+        'DROP TRIGGER section_sync_rows_insert ON public.post_section',
+        'DROP SCHEMA section_sync CASCADE',
       ]),
     );
-    expect(sql.at(-1)).toBe('DROP SCHEMA "section_sync" CASCADE');
+    expect(sql.at(-1)).toBe('DROP SCHEMA section_sync CASCADE');
     const dropTrigger = plan.statements.find((s) => s.sql.startsWith('DROP TRIGGER'))!;
     expect(dropTrigger.locks[0]?.mode).toBe('ACCESS EXCLUSIVE');
     expect(plan.kept).toEqual(

@@ -32,40 +32,34 @@ export interface TableLock {
 
 const NAME = String.raw`((?:"[^"]+"|[A-Za-z_][\w$]*)(?:\.(?:"[^"]+"|[A-Za-z_][\w$]*))?)`;
 
+/** A rule's pattern, `{table}` standing for the table name it captures. */
+function rule(pattern: string, mode: LockMode): [RegExp, LockMode] {
+  return [new RegExp(pattern.replace('{table}', NAME), 'd'), mode];
+}
+
 // First match wins: the specific forms before the general ones.
 const RULES: [RegExp, LockMode][] = [
-  [
-    new RegExp(`^CREATE (?:UNIQUE )?INDEX CONCURRENTLY .*? ON (?:ONLY )?${NAME}`, 'd'),
+  rule('^CREATE (?:UNIQUE )?INDEX CONCURRENTLY .*? ON (?:ONLY )?{table}', 'SHARE UPDATE EXCLUSIVE'),
+  rule('^CREATE (?:UNIQUE )?INDEX .*? ON (?:ONLY )?{table}', 'SHARE'),
+  rule(
+    '^ALTER TABLE (?:IF EXISTS )?(?:ONLY )?{table} VALIDATE CONSTRAINT',
     'SHARE UPDATE EXCLUSIVE',
-  ],
-  [new RegExp(`^CREATE (?:UNIQUE )?INDEX .*? ON (?:ONLY )?${NAME}`, 'd'), 'SHARE'],
-  [
-    new RegExp(`^ALTER TABLE (?:IF EXISTS )?(?:ONLY )?${NAME} VALIDATE CONSTRAINT`, 'd'),
-    'SHARE UPDATE EXCLUSIVE',
-  ],
-  [
-    new RegExp(
-      String.raw`^ALTER TABLE (?:IF EXISTS )?(?:ONLY )?${NAME} ADD CONSTRAINT \S+ FOREIGN KEY`,
-      'd',
-    ),
+  ),
+  rule(
+    String.raw`^ALTER TABLE (?:IF EXISTS )?(?:ONLY )?{table} ADD CONSTRAINT \S+ FOREIGN KEY`,
     'SHARE ROW EXCLUSIVE',
-  ],
-  [new RegExp(`^ALTER TABLE (?:IF EXISTS )?(?:ONLY )?${NAME}`, 'd'), 'ACCESS EXCLUSIVE'],
-  [
-    new RegExp(`^CREATE (?:OR REPLACE )?(?:CONSTRAINT )?TRIGGER .*? ON ${NAME}`, 'd'),
-    'SHARE ROW EXCLUSIVE',
-  ],
-  [new RegExp(String.raw`^DROP TRIGGER (?:IF EXISTS )?\S+ ON ${NAME}`, 'd'), 'ACCESS EXCLUSIVE'],
-  [
-    new RegExp(
-      `^LOCK (?:TABLE )?${NAME} IN (ACCESS SHARE|ROW EXCLUSIVE|SHARE UPDATE EXCLUSIVE|SHARE ROW EXCLUSIVE|SHARE|EXCLUSIVE|ACCESS EXCLUSIVE) MODE`,
-      'd',
-    ),
+  ),
+  rule('^ALTER TABLE (?:IF EXISTS )?(?:ONLY )?{table}', 'ACCESS EXCLUSIVE'),
+  rule('^CREATE (?:OR REPLACE )?(?:CONSTRAINT )?TRIGGER .*? ON {table}', 'SHARE ROW EXCLUSIVE'),
+  rule(String.raw`^DROP TRIGGER (?:IF EXISTS )?\S+ ON {table}`, 'ACCESS EXCLUSIVE'),
+  // The mode is the statement's own (group 2).
+  rule(
+    '^LOCK (?:TABLE )?{table} IN (ACCESS SHARE|ROW EXCLUSIVE|SHARE UPDATE EXCLUSIVE|SHARE ROW EXCLUSIVE|SHARE|EXCLUSIVE|ACCESS EXCLUSIVE) MODE',
     'ACCESS EXCLUSIVE',
-  ],
-  [new RegExp(`^(?:WITH .*? )?UPDATE (?:ONLY )?${NAME}`, 'd'), 'ROW EXCLUSIVE'],
-  [new RegExp(`^(?:WITH .*? )?INSERT INTO ${NAME}`, 'd'), 'ROW EXCLUSIVE'],
-  [new RegExp(`^(?:WITH .*? )?DELETE FROM (?:ONLY )?${NAME}`, 'd'), 'ROW EXCLUSIVE'],
+  ),
+  rule('^(?:WITH .*? )?UPDATE (?:ONLY )?{table}', 'ROW EXCLUSIVE'),
+  rule('^(?:WITH .*? )?INSERT INTO {table}', 'ROW EXCLUSIVE'),
+  rule('^(?:WITH .*? )?DELETE FROM (?:ONLY )?{table}', 'ROW EXCLUSIVE'),
 ];
 
 function normalize(statement: string): string {
