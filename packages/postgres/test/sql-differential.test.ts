@@ -369,6 +369,69 @@ const planCase: fc.Arbitrary<
   desiredItems(existing).map((desired) => ({ existing, desired })),
 );
 
+/**
+ * Edits of a list whose items all carry their sections' ids (shuffled, some dropped, some
+ * fields changed, sometimes new items without an id): the lists plan_by_ids answers for, and
+ * the near misses it must leave to the five steps (a duplicate id, an id of no section).
+ */
+const idEditCase: fc.Arbitrary<PlanCase & { existing: ExistingSection[]; desired: DesiredSection[] }> =
+  existingRows.chain((existing) =>
+    fc
+      .tuple(
+        fc.array(fc.nat(), { minLength: existing.length, maxLength: existing.length }),
+        fc.array(
+          fc.record(
+            { keep: fc.boolean(), heading: planHeading, description: planText, status: planStatus },
+            { requiredKeys: ['keep'] },
+          ),
+          { minLength: existing.length, maxLength: existing.length },
+        ),
+        fc.array(fc.record({ heading: planHeading }), { maxLength: 3 }),
+        fc.constantFrom('every id', 'a duplicate id', 'an unknown id'),
+      )
+      .map(([noise, edits, added, twist]) => {
+        const kept = existing
+          .map((section, i) => ({ section, edit: edits[i]!, rank: noise[i]! % 5 }))
+          .filter(({ edit }) => edit.keep || noise.length < 3)
+          .sort((a, b) => a.rank - b.rank)
+          .map(({ section, edit }) => {
+            const { keep: _, ...fields } = edit;
+            return { id: section.id, heading: section.heading, ...fields };
+          });
+        if (twist === 'a duplicate id' && kept.length > 1) kept[1]!.id = kept[0]!.id;
+        if (twist === 'an unknown id' && kept.length > 0) kept[0]!.id = 999;
+        const desired = [...kept, ...added];
+        return { existing, desired: desired.map((item, i) => ({ order: i + 1, ...item })) };
+      }),
+  );
+
+/** Canonical masters (every id, order = position) and near misses of the parser's shortcut. */
+const canonicalCase: fc.Arbitrary<ParseCase> = fc
+  .tuple(
+    fc.array(
+      fc.record({
+        heading: fc.oneof(phrase, fc.constantFrom(' padded ', '', 'tab\there', 'x'.repeat(30))),
+        description: fc.oneof(phrase, fc.constant(''), fc.constantFrom('a\u0007b', 'two\nlines')),
+        status: fc.oneof(planStatus, fc.constant('x'.repeat(12))),
+      }),
+      { maxLength: 8 },
+    ),
+    fc.constantFrom('canonical', 'id 1.0', 'id 2^53', 'order off by one', 'extra key', 'no id'),
+    fc.constantFrom(undefined, { maxHeadingLength: 20, maxStatusLength: 10 }),
+  )
+  .map(([fields, twist, limits]) => {
+    const sections = fields.map((f, i) => ({ id: 10 + i, order: i + 1, ...f }));
+    let text = render(sections);
+    if (sections.length > 0) {
+      if (twist === 'id 1.0') text = text.replace('"id":10,', '"id":10.0,');
+      if (twist === 'id 2^53') text = text.replace('"id":10,', '"id":9007199254740993,');
+      if (twist === 'order off by one') text = text.replace('"order":1,', '"order":0,');
+      if (twist === 'extra key') text = text.replace('"id":10,', '"id":10,"x":1,');
+      if (twist === 'no id') text = text.replace('"id":10,', '"id":null,');
+    }
+    return { input: text, ...(limits ? { limits } : {}) };
+  });
+
 const renderRows: fc.Arbitrary<RenderableSection[]> = fc.array(
   fc.record({
     id: fc.oneof(fc.integer({ min: 1, max: 2 ** 40 }), fc.constant(null)),
@@ -568,6 +631,33 @@ describe.each(backends)(
       const ts = cases.map((c) => plan(c.existing, c.desired));
       const sql = await inBatches(cases, (part) => sqlPlan(t.db, part));
       expect(differences(cases, ts, sql), `seed ${seed}`).toEqual([]);
+    });
+
+    it(`parse: ${PARSE_CASES} canonical masters and near misses (the canonical shortcut)`, async () => {
+      const cases = fc.sample(canonicalCase, { numRuns: PARSE_CASES, seed });
+      const ts = cases.map((c) => comparable(tsParse(c)));
+      const sql = (await inBatches(cases, (part) => sqlParse(t.db, part))).map(comparable);
+      expect(differences(cases, ts, sql), `seed ${seed}`).toEqual([]);
+      const { rows } = await t.db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM jsonb_array_elements_text($1::jsonb) AS x(text)
+         WHERE section_sync.canonical_items(x.text::jsonb, x.text, 1000, 10000, 100)`,
+        [JSON.stringify(cases.filter((c) => !c.limits).map((c) => c.input))],
+      );
+      expect(rows[0]!.n, 'the shortcut answers a good share').toBeGreaterThan(PARSE_CASES / 20);
+    });
+
+    it(`plan: ${PLAN_CASES} edits of lists carrying every id (the by-ids shortcut)`, async () => {
+      const cases = fc.sample(idEditCase, { numRuns: PLAN_CASES, seed });
+      const ts = cases.map((c) => plan(c.existing, c.desired));
+      const sql = await inBatches(cases, (part) => sqlPlan(t.db, part));
+      expect(differences(cases, ts, sql), `seed ${seed}`).toEqual([]);
+      const { rows } = await t.db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM jsonb_array_elements($1::jsonb) AS x(c)
+         WHERE section_sync.plan_by_ids(x.c -> 'existing', x.c -> 'desired') IS NOT NULL`,
+        [JSON.stringify(cases)],
+      );
+      expect(rows[0]!.n, 'the shortcut answers a good share').toBeGreaterThan(PLAN_CASES / 4);
+      expect(rows[0]!.n, 'and leaves some to the five steps').toBeLessThan(PLAN_CASES);
     });
 
     // Messages quote an offending JSON number as JavaScript prints it (`got 1e+21`).
