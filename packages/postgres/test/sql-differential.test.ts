@@ -416,7 +416,16 @@ const canonicalCase: fc.Arbitrary<ParseCase> = fc
       }),
       { maxLength: 8 },
     ),
-    fc.constantFrom('canonical', 'id 1.0', 'id 2^53', 'order off by one', 'extra key', 'no id'),
+    fc.constantFrom(
+      'canonical',
+      'id 1.0',
+      'id 2^53',
+      'order off by one',
+      'extra key',
+      'no id',
+      'no order',
+      'a number for a heading',
+    ),
     fc.constantFrom(undefined, { maxHeadingLength: 20, maxStatusLength: 10 }),
   )
   .map(([fields, twist, limits]) => {
@@ -428,6 +437,8 @@ const canonicalCase: fc.Arbitrary<ParseCase> = fc
       if (twist === 'order off by one') text = text.replace('"order":1,', '"order":0,');
       if (twist === 'extra key') text = text.replace('"id":10,', '"id":10,"x":1,');
       if (twist === 'no id') text = text.replace('"id":10,', '"id":null,');
+      if (twist === 'no order') text = text.replace('"order":1,', '');
+      if (twist === 'a number for a heading') text = text.replace(/"heading":"[^"]*"/, '"heading":7');
     }
     return { input: text, ...(limits ? { limits } : {}) };
   });
