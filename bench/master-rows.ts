@@ -227,4 +227,3 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const rows = await runMasterRowsBench({ quick: process.argv.includes('--quick') });
   console.table(rows.map((r) => ({ ...r, ratioToFloor: r.ratioToFloor?.toFixed(2) })));
 }
-

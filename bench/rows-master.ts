@@ -47,10 +47,10 @@ async function seedPost(db: Db, schema: string, postId: number, size: number): P
   const items = baseItems(size).map((item, i) => ({ order: i + 1, ...item }));
   await db.exec(`ALTER TABLE ${schema}.post_section DISABLE TRIGGER USER;
     ALTER TABLE ${schema}.post_development DISABLE TRIGGER USER`);
-  await db.query(`INSERT INTO ${schema}.post_development (post_id, section_headings) VALUES ($1, $2)`, [
-    postId,
-    JSON.stringify(items),
-  ]);
+  await db.query(
+    `INSERT INTO ${schema}.post_development (post_id, section_headings) VALUES ($1, $2)`,
+    [postId, JSON.stringify(items)],
+  );
   const { rows } = await db.query<{ id: number }>(
     `INSERT INTO ${schema}.post_section
        (post_id, section_order, section_heading, section_description, status, draft_body)
@@ -90,7 +90,10 @@ export async function runRowsMasterBench(options: SuiteOptions): Promise<BenchRe
       const rows = await makePost(db, postId, baseItems(size));
       const target = rows[size >> 1]!;
       const headings = [target.heading, `${target.heading} (renamed in psql)`] as const;
-      const masters = [renamed(rows, target.id, headings[0]), renamed(rows, target.id, headings[1])];
+      const masters = [
+        renamed(rows, target.id, headings[0]),
+        renamed(rows, target.id, headings[1]),
+      ];
       const logsBefore = await logCount(db, postId);
 
       const floor = flipper(0, 1);
@@ -131,7 +134,8 @@ export async function runRowsMasterBench(options: SuiteOptions): Promise<BenchRe
         throw new Error(`${what}: the renamed row is not as written`);
       }
       const logged = (await logCount(db, postId)) - logsBefore;
-      if (logged !== ours.calls) throw new Error(`${what}: ${logged} log entries, ${ours.calls} writes`);
+      if (logged !== ours.calls)
+        throw new Error(`${what}: ${logged} log entries, ${ours.calls} writes`);
 
       results.push(
         ...rowsOf('rows -> master: one row UPDATE (plain SQL)', size, [

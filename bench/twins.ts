@@ -97,9 +97,10 @@ export async function makePost(db: Db, postId: number, items: readonly Item[]): 
     postId,
     masterOf(itemsOf(rows)),
   ]);
-  await db.query('INSERT INTO floor_development SELECT * FROM post_development WHERE post_id = $1', [
-    postId,
-  ]);
+  await db.query(
+    'INSERT INTO floor_development SELECT * FROM post_development WHERE post_id = $1',
+    [postId],
+  );
   await db.query('INSERT INTO floor_section SELECT * FROM post_section WHERE post_id = $1', [
     postId,
   ]);

@@ -844,75 +844,87 @@ $$;
 -- created or deleted. That is the usual edit of a master the API or a sync rendered (it carries
 -- every id), and here it costs one hash join instead of the windows of the five steps. NULL
 -- when the shortcut does not apply; plan() then runs all five. Same output as plan(), operation
--- for operation (the conformance corpus and the differential test run through it).
-CREATE OR REPLACE FUNCTION section_sync.plan_by_ids(p_existing jsonb, p_desired jsonb)
-RETURNS jsonb
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+-- for operation. The existing sections come as arrays (ids, orders, headings, descriptions,
+-- statuses, in any order), so rows read from a table need not be built into jsonb first.
+CREATE OR REPLACE FUNCTION section_sync.plan_by_ids_of(
+  p_ids bigint[], p_orders integer[], p_headings text[], p_descriptions text[],
+  p_statuses text[], p_desired jsonb
+) RETURNS jsonb
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   WITH desired AS (
-    SELECT x.ordinality::integer AS d, x.value AS item,
-      CASE WHEN jsonb_typeof(x.value -> 'id') = 'number' THEN (x.value -> 'id')::numeric END AS id
+    -- Fields as text; an absent (or null) description or status keeps the section's.
+    SELECT x.ordinality::integer AS d,
+      CASE WHEN jsonb_typeof(x.value -> 'id') = 'number' THEN (x.value -> 'id')::numeric END AS id,
+      x.value ->> 'heading' AS heading,
+      x.value -> 'description' AS description_json,
+      x.value -> 'status' AS status_json,
+      jsonb_typeof(x.value -> 'heading') = 'string'
+        AND coalesce(jsonb_typeof(nullif(x.value -> 'description', 'null')), 'string') = 'string'
+        AND coalesce(jsonb_typeof(nullif(x.value -> 'status', 'null')), 'string') = 'string'
+        AS strings
     FROM jsonb_array_elements(p_desired) WITH ORDINALITY AS x
   ),
   existing AS (
-    SELECT row_number() OVER (ORDER BY (x.value -> 'order')::numeric, x.ordinality)::integer AS pos,
-      x.value AS section,
-      CASE WHEN jsonb_typeof(x.value -> 'id') = 'number' THEN (x.value -> 'id')::numeric END AS id
-    FROM jsonb_array_elements(p_existing) WITH ORDINALITY AS x
+    SELECT row_number() OVER (ORDER BY e.ord, e.n)::integer AS pos, e.*
+    FROM unnest(p_ids, p_orders, p_headings, p_descriptions, p_statuses) WITH ORDINALITY
+      AS e(id, ord, heading, description, status, n)
   ),
   pairs AS MATERIALIZED (
-    SELECT d.d, d.item, e.pos, e.section,
-      coalesce(nullif(d.item -> 'description', 'null'),
-        CASE WHEN e.section IS NULL THEN '""'::jsonb ELSE e.section -> 'description' END)
-        AS description,
-      coalesce(nullif(d.item -> 'status', 'null'),
-        CASE WHEN e.section IS NULL THEN '"draft"'::jsonb ELSE e.section -> 'status' END) AS status
+    SELECT d.d, d.d IS NOT NULL AS wanted, d.strings, e.pos, e.id AS section_id, e.ord,
+      e.id IS NOT NULL AS matched, d.heading, e.heading AS heading_before,
+      coalesce(nullif(d.description_json, 'null') #>> '{}',
+               CASE WHEN e.id IS NULL THEN '' ELSE e.description END) AS description,
+      coalesce(nullif(d.status_json, 'null') #>> '{}',
+               CASE WHEN e.id IS NULL THEN 'draft' ELSE e.status END) AS status,
+      e.description AS description_before, e.status AS status_before
     FROM desired d
     FULL JOIN existing e ON e.id = d.id
   ),
+  -- A section two items name, or an item naming two sections (duplicate ids), is step 1's
+  -- business (first item, last section): the five steps decide those.
   applies AS (
-    SELECT (SELECT count(id) = count(DISTINCT id) FROM desired)
-      AND (SELECT count(id) = count(DISTINCT id) FROM existing)
-      AND (NOT EXISTS (SELECT 1 FROM pairs p WHERE p.section IS NULL)
-           OR NOT EXISTS (SELECT 1 FROM pairs p WHERE p.item IS NULL)) AS yes
+    SELECT coalesce(bool_and(p.strings) FILTER (WHERE p.wanted), true)
+      AND NOT EXISTS (SELECT 1 FROM pairs p WHERE p.wanted AND p.matched
+                      GROUP BY p.section_id HAVING count(*) > 1)
+      AND NOT EXISTS (SELECT 1 FROM pairs p WHERE p.wanted AND p.matched
+                      GROUP BY p.d HAVING count(*) > 1)
+      AND (bool_and(p.matched) FILTER (WHERE p.wanted) IS NOT FALSE
+           OR bool_and(p.wanted) FILTER (WHERE p.matched) IS NOT FALSE) AS yes
+    FROM pairs p
   ),
   classified AS (
     SELECT p.*,
-      p.item IS NOT NULL AND p.section IS NOT NULL
-        AND (p.section ->> 'order')::numeric <> p.d AS moved,
-      p.item IS NOT NULL AND p.section IS NOT NULL AND (
-        p.item -> 'heading' IS DISTINCT FROM p.section -> 'heading'
-        OR p.description IS DISTINCT FROM p.section -> 'description'
-        OR p.status IS DISTINCT FROM p.section -> 'status') AS changed
+      p.wanted AND p.matched AND p.ord <> p.d AS moved,
+      p.wanted AND p.matched AND (p.heading IS DISTINCT FROM p.heading_before
+        OR p.description IS DISTINCT FROM p.description_before
+        OR p.status IS DISTINCT FROM p.status_before) AS changed
     FROM pairs p
   ),
   operations AS (
     SELECT
-      CASE WHEN c.item IS NULL THEN 1 ELSE 0 END AS part,
-      CASE WHEN c.item IS NULL THEN c.pos ELSE c.d END AS position,
+      CASE WHEN c.wanted THEN 0 ELSE 1 END AS part,
+      CASE WHEN c.wanted THEN c.d ELSE c.pos END AS position,
       CASE
-        WHEN c.item IS NULL THEN
-          '{"type":"delete","id":' || coalesce((c.section -> 'id')::text, 'null')
-            || ',"from":' || coalesce((c.section -> 'order')::text, 'null') || '}'
-        WHEN c.section IS NULL THEN
+        WHEN NOT c.wanted THEN
+          '{"type":"delete","id":' || c.section_id || ',"from":' || c.ord || '}'
+        WHEN NOT c.matched THEN
           '{"type":"create","order":' || c.d
-            || ',"heading":' || coalesce((c.item -> 'heading')::text, 'null')
-            || ',"description":' || coalesce(c.description::text, 'null')
-            || ',"status":' || coalesce(c.status::text, 'null') || '}'
+            || ',"heading":' || to_json(c.heading)::text
+            || ',"description":' || to_json(c.description)::text
+            || ',"status":' || to_json(c.status)::text || '}'
         WHEN c.changed THEN
-          '{"type":"update","id":' || coalesce((c.section -> 'id')::text, 'null')
-            || ',"from":' || coalesce((c.section -> 'order')::text, 'null')
+          '{"type":"update","id":' || c.section_id || ',"from":' || c.ord
             || ',"order":' || c.d
-            || ',"heading":' || coalesce((c.item -> 'heading')::text, 'null')
-            || ',"description":' || coalesce(c.description::text, 'null')
-            || ',"status":' || coalesce(c.status::text, 'null') || '}'
+            || ',"heading":' || to_json(c.heading)::text
+            || ',"description":' || coalesce(to_json(c.description)::text, 'null')
+            || ',"status":' || coalesce(to_json(c.status)::text, 'null') || '}'
         WHEN c.moved THEN
-          '{"type":"move","id":' || coalesce((c.section -> 'id')::text, 'null')
-            || ',"from":' || coalesce((c.section -> 'order')::text, 'null')
+          '{"type":"move","id":' || c.section_id || ',"from":' || c.ord
             || ',"order":' || c.d || '}'
       END AS operation,
-      c.section IS NULL AS created, c.changed AS updated, c.moved AS moved,
-      c.item IS NULL AS deleted,
-      c.item IS NOT NULL AND c.section IS NOT NULL AND NOT c.changed AND NOT c.moved AS unchanged
+      NOT c.matched AS created, c.changed AS updated, c.moved AS moved,
+      NOT c.wanted AS deleted,
+      c.wanted AND c.matched AND NOT c.changed AND NOT c.moved AS unchanged
     FROM classified c
   )
   SELECT CASE WHEN a.yes THEN (
@@ -927,4 +939,28 @@ LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
     )::jsonb
     FROM operations o) END
   FROM applies a
+$$;
+
+-- plan_by_ids_of for existing sections given as jsonb (as plan() takes them): NULL, so the five
+-- steps decide, unless every section has an integer id and order and string fields.
+CREATE OR REPLACE FUNCTION section_sync.plan_by_ids(p_existing jsonb, p_desired jsonb)
+RETURNS jsonb
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT CASE WHEN coalesce(bool_and(coalesce(
+      jsonb_typeof(x.value -> 'id') = 'number' AND jsonb_typeof(x.value -> 'order') = 'number'
+      AND x.value ->> 'id' ~ '^-?[0-9]{1,18}$' AND x.value ->> 'order' ~ '^-?[0-9]{1,9}$'
+      AND jsonb_typeof(x.value -> 'heading') = 'string'
+      AND jsonb_typeof(x.value -> 'description') = 'string'
+      AND jsonb_typeof(x.value -> 'status') = 'string', false)), true)
+    THEN section_sync.plan_by_ids_of(
+      -- Cast only what passed the test: the aggregates run whatever CASE decides.
+      coalesce(array_agg(CASE WHEN x.value ->> 'id' ~ '^-?[0-9]{1,18}$'
+        THEN (x.value ->> 'id')::bigint END ORDER BY x.ordinality), '{}'),
+      coalesce(array_agg(CASE WHEN x.value ->> 'order' ~ '^-?[0-9]{1,9}$'
+        THEN (x.value ->> 'order')::integer END ORDER BY x.ordinality), '{}'),
+      coalesce(array_agg(x.value ->> 'heading' ORDER BY x.ordinality), '{}'),
+      coalesce(array_agg(x.value ->> 'description' ORDER BY x.ordinality), '{}'),
+      coalesce(array_agg(x.value ->> 'status' ORDER BY x.ordinality), '{}'),
+      p_desired) END
+  FROM jsonb_array_elements(p_existing) WITH ORDINALITY AS x
 $$;
