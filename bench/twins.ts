@@ -109,7 +109,7 @@ export async function makePost(db: Db, postId: number, items: readonly Item[]): 
 
 export async function logCount(db: Db, postId: number): Promise<number> {
   const { rows } = await db.query<{ n: number }>(
-    'SELECT count(*)::int AS n FROM section_sync_log WHERE post_id = $1',
+    'SELECT count(*)::int AS n FROM section_sync.log WHERE post_id = $1',
     [postId],
   );
   return rows[0]!.n;
