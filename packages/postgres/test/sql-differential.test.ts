@@ -420,9 +420,19 @@ const canonicalCase: fc.Arbitrary<ParseCase> = fc
   .tuple(
     fc.array(
       fc.record({
-        heading: fc.oneof(phrase, fc.constantFrom(' padded ', '', 'tab\there', 'x'.repeat(30))),
+        heading: fc.oneof(
+          {
+            weight: 3,
+            arbitrary: fc.constantFrom('Intro', 'Set up', 'Écrire 😀', 'A "quoted" one'),
+          },
+          { weight: 2, arbitrary: phrase },
+          { weight: 1, arbitrary: fc.constantFrom(' padded ', '', 'tab\there', 'x'.repeat(30)) },
+        ),
         description: fc.oneof(phrase, fc.constant(''), fc.constantFrom('a\u0007b', 'two\nlines')),
-        status: fc.oneof(planStatus, fc.constant('x'.repeat(12))),
+        status: fc.oneof(
+          { weight: 4, arbitrary: fc.constantFrom('draft', 'done') },
+          { weight: 1, arbitrary: fc.oneof(planStatus, fc.constant('x'.repeat(12))) },
+        ),
       }),
       { maxLength: 8 },
     ),
