@@ -1,6 +1,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import { type Db, fromPGlite, fromPg } from '@section-sync/postgres';
 import pg from 'pg';
+import { openFromSnapshot } from './pglite-snapshot.js';
 
 /** The demo's database and how to let go of it. */
 export interface DemoDatabase {
@@ -46,7 +47,8 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
       close: () => pool.end(),
     };
   }
-  const pglite = options.dataDir ? await PGlite.create(options.dataDir) : await PGlite.create();
+  // In memory: from the migrated snapshot the build made (pglite-snapshot.ts).
+  const pglite = options.dataDir ? await PGlite.create(options.dataDir) : await openFromSnapshot();
   return {
     db: fromPGlite(pglite),
     description: options.dataDir ? `PGlite in ${options.dataDir}` : 'PGlite in memory',
