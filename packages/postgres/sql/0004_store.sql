@@ -664,6 +664,32 @@ BEGIN
   END LOOP;
 END $$;
 
+-- check_range and check_posts under a caller's limits (the settings store_apply_settings takes),
+-- for a store whose limits are not the defaults: the check parses with the limits the writes
+-- used, so a raised limit does not make a post look invalid.
+CREATE OR REPLACE FUNCTION section_sync.check_range_with(
+  p_settings jsonb, p_after bigint, p_upto bigint
+) RETURNS TABLE (
+  post_id bigint, status text, version bigint, master_count int, section_count int,
+  differences jsonb
+) LANGUAGE plpgsql SET plan_cache_mode = force_custom_plan AS $$
+BEGIN
+  PERFORM section_sync.store_apply_settings(p_settings);
+  RETURN QUERY SELECT * FROM section_sync.check_range(p_after, p_upto);
+END $$;
+
+CREATE OR REPLACE FUNCTION section_sync.check_posts_with(
+  p_settings jsonb, p_after bigint, p_limit int, p_status text DEFAULT NULL,
+  p_inconsistent boolean DEFAULT false
+) RETURNS TABLE (
+  post_id bigint, status text, version bigint, master_count int, section_count int,
+  differences jsonb
+) LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM section_sync.store_apply_settings(p_settings);
+  RETURN QUERY SELECT * FROM section_sync.check_posts(p_after, p_limit, p_status, p_inconsistent);
+END $$;
+
 -- ---- sync log -----------------------------------------------------------------------------
 
 -- {exists, entries}: whether the post exists, and its log entries newest first, before an id.

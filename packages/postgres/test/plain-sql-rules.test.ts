@@ -62,29 +62,32 @@ describe.each(backends)('plain-SQL rows follow the master side rules on $name', 
     ['a heading over the limit', 'x'.repeat(1001), 'heading_too_long'],
   ];
 
-  it.each(refused)('refuses %s from both sides with SS001 and the same code', async (_, heading, code) => {
-    const postId = 100 + refused.findIndex((r) => r[1] === heading);
-    const masterSide = await failure(
-      createPost(db, postId, JSON.stringify([{ heading: 'Keep' }, { heading }])),
-    );
-    expect(masterSide).toMatchObject({ code: 'SS001', reason: code });
+  it.each(refused)(
+    'refuses %s from both sides with SS001 and the same code',
+    async (_, heading, code) => {
+      const postId = 100 + refused.findIndex((r) => r[1] === heading);
+      const masterSide = await failure(
+        createPost(db, postId, JSON.stringify([{ heading: 'Keep' }, { heading }])),
+      );
+      expect(masterSide).toMatchObject({ code: 'SS001', reason: code });
 
-    await createPost(db, postId, '["Keep"]');
-    const rowInsert = await failure(insertRow(db, postId, 2, heading));
-    expect(rowInsert).toMatchObject({ code: 'SS001', reason: code });
-    const [keep] = await sectionRows(db, postId);
-    const rowUpdate = await failure(
-      db.query('UPDATE post_section SET section_heading = $2 WHERE id = $1', [keep!.id, heading]),
-    );
-    expect(rowUpdate).toMatchObject({ code: 'SS001', reason: code });
-    // The message names the row, in the parser's words.
-    expect(rowUpdate.message).toContain(`Section ${keep!.id} of post ${postId}`);
-    expect(rowUpdate.message).toContain(
-      masterSide.message!.replace(/^Item 2 \(index 1\)/, '').slice(0, 30),
-    );
-    expect((await sectionRows(db, postId)).map((r) => r.section_heading)).toEqual(['Keep']);
-    expect(await status(db, postId)).toBe('OK');
-  });
+      await createPost(db, postId, '["Keep"]');
+      const rowInsert = await failure(insertRow(db, postId, 2, heading));
+      expect(rowInsert).toMatchObject({ code: 'SS001', reason: code });
+      const [keep] = await sectionRows(db, postId);
+      const rowUpdate = await failure(
+        db.query('UPDATE post_section SET section_heading = $2 WHERE id = $1', [keep!.id, heading]),
+      );
+      expect(rowUpdate).toMatchObject({ code: 'SS001', reason: code });
+      // The message names the row, in the parser's words.
+      expect(rowUpdate.message).toContain(`Section ${keep!.id} of post ${postId}`);
+      expect(rowUpdate.message).toContain(
+        masterSide.message!.replace(/^Item 2 \(index 1\)/, '').slice(0, 30),
+      );
+      expect((await sectionRows(db, postId)).map((r) => r.section_heading)).toEqual(['Keep']);
+      expect(await status(db, postId)).toBe('OK');
+    },
+  );
 
   const normalised: [string, string, string][] = [
     ['leading and trailing spaces', '  Setup \t', 'Setup'],
@@ -172,27 +175,30 @@ describe.each(backends)('plain-SQL rows follow the master side rules on $name', 
       [300, null],
       [301, ''],
       [302, ' \n '],
-    ])('post %i: written by plain SQL, it keeps every section and its content, and the master is rendered back', async (postId, blank) => {
-      await createPost(db, postId, '["Intro","Setup"]');
-      await db.query("UPDATE post_section SET draft_body = 'draft ' || id WHERE post_id = $1", [
-        postId,
-      ]);
-      const before = await sectionRows(db, postId);
-      await db.query('UPDATE post_development SET section_headings = $2 WHERE post_id = $1', [
-        postId,
-        blank,
-      ]);
-      expect(await sectionRows(db, postId)).toEqual(before);
-      const { rows } = await db.query<{ n: number }>(
-        "SELECT count(*)::int AS n FROM post_section WHERE post_id = $1 AND draft_body = 'draft ' || id",
-        [postId],
-      );
-      expect(rows[0]!.n).toBe(2);
-      expect(JSON.parse((await master(db, postId))!).map((s: { id: number }) => s.id)).toEqual(
-        before.map((r) => r.id),
-      );
-      expect(await status(db, postId)).toBe('OK');
-    });
+    ])(
+      'post %i: written by plain SQL, it keeps every section and its content, and the master is rendered back',
+      async (postId, blank) => {
+        await createPost(db, postId, '["Intro","Setup"]');
+        await db.query("UPDATE post_section SET draft_body = 'draft ' || id WHERE post_id = $1", [
+          postId,
+        ]);
+        const before = await sectionRows(db, postId);
+        await db.query('UPDATE post_development SET section_headings = $2 WHERE post_id = $1', [
+          postId,
+          blank,
+        ]);
+        expect(await sectionRows(db, postId)).toEqual(before);
+        const { rows } = await db.query<{ n: number }>(
+          "SELECT count(*)::int AS n FROM post_section WHERE post_id = $1 AND draft_body = 'draft ' || id",
+          [postId],
+        );
+        expect(rows[0]!.n).toBe(2);
+        expect(JSON.parse((await master(db, postId))!).map((s: { id: number }) => s.id)).toEqual(
+          before.map((r) => r.id),
+        );
+        expect(await status(db, postId)).toBe('OK');
+      },
+    );
 
     it('written through the store, it is the same: sections kept, master rendered from them', async () => {
       await createPost(db, 310, '["Intro","Setup"]');
@@ -236,7 +242,9 @@ describe.each(backends)('plain-SQL rows follow the master side rules on $name', 
 
     it('a write of the version alone changes nothing, a lower one neither', async () => {
       await createPost(db, 410, '["Intro"]');
-      await db.query("UPDATE post_development SET section_headings = '[\"A\"]' WHERE post_id = 410");
+      await db.query(
+        'UPDATE post_development SET section_headings = \'["A"]\' WHERE post_id = 410',
+      );
       const { rows: before } = await db.query<{ v: string }>(
         'SELECT section_sync_version::text AS v FROM post_development WHERE post_id = 410',
       );
