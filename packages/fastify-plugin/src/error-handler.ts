@@ -95,7 +95,8 @@ function fromDomainError(error: SectionSyncError): ErrorAnswer | undefined {
     });
   }
   if (error instanceof InvalidOperationError) {
-    return answer(400, error.code, error.message, error.details);
+    // 400 unless the code says the request is fine but the post's state refuses it (409).
+    return answer(DOMAIN_ERROR_STATUS[error.code] ?? 400, error.code, error.message, error.details);
   }
   const status = DOMAIN_ERROR_STATUS[error.code];
   if (status === undefined) return undefined;

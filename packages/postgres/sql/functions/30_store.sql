@@ -78,6 +78,8 @@ BEGIN
       MESSAGE = format('Post %s does not exist', p_post_id),
       DETAIL = jsonb_build_object('entity', 'post', 'postId', p_post_id)::text;
   END IF;
+  -- Held: the row triggers of this write's statements need not take it again.
+  PERFORM set_config('section_sync.locked_post', p_post_id::text, true);
   IF p_expected_version IS NOT NULL AND p_expected_version <> v_version THEN
     RAISE EXCEPTION USING ERRCODE = 'SS409',
       MESSAGE = format('Post %s is at version %s, not %s', p_post_id, v_version, p_expected_version),
@@ -156,21 +158,9 @@ CREATE OR REPLACE FUNCTION section_sync.store_section_item(
   p_heading text, p_description text, p_status text, p_order int
 ) RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
-  v_item jsonb;
-  v_message text;
-  v_detail text;
+  v_item jsonb := section_sync.parse_section_fields(
+    coalesce(p_heading, 'x'), p_description, p_status, 'The section');
 BEGIN
-  BEGIN
-    v_item := section_sync.parse(jsonb_build_array(jsonb_strip_nulls(jsonb_build_object(
-      'heading', coalesce(p_heading, 'x'),
-      'description', p_description,
-      'status', p_status)))::text) -> 0;
-  EXCEPTION WHEN SQLSTATE 'SS001' THEN
-    -- The parser names the item of its one-item list; the caller wrote one section.
-    GET STACKED DIAGNOSTICS v_message = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
-    RAISE EXCEPTION USING ERRCODE = 'SS001', DETAIL = v_detail,
-      MESSAGE = regexp_replace(v_message, '^Item 1 \(index 0\)', 'The section');
-  END;
   IF p_heading IS NULL THEN
     RETURN v_item - 'heading';
   END IF;
@@ -206,23 +196,7 @@ CREATE OR REPLACE FUNCTION section_sync.row_parses_back(
   p_id bigint, p_heading text, p_description text, p_status text
 ) RETURNS boolean LANGUAGE sql STABLE PARALLEL SAFE
 RETURN p_id BETWEEN -9007199254740991 AND 9007199254740991
-  -- A NULL heading (a host column that allows it) never parses back: false, not NULL, which
-  -- bool_and would skip.
-  AND p_heading IS NOT NULL
-  AND p_heading <> ''
-  AND p_heading = btrim(p_heading, section_sync.trimmable())
-  AND p_heading !~ '[\u0001-\u0008\u000a-\u001f\u007f-\u009f]'
-  AND length(p_heading) <= section_sync.limit_value(NULL, 'maxHeadingLength',
-    'section_sync.max_heading_length', 1000)
-  AND (p_status IS NULL OR (
-    p_status <> '' AND p_status = btrim(p_status, section_sync.trimmable())
-    AND p_status !~ '[\u0001-\u0008\u000a-\u001f\u007f-\u009f]'
-    AND length(p_status) <= section_sync.limit_value(NULL, 'maxStatusLength',
-      'section_sync.max_status_length', 100)))
-  AND (p_description IS NULL OR (
-    p_description !~ '[\u0001-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]'
-    AND length(p_description) <= section_sync.limit_value(NULL, 'maxDescriptionLength',
-      'section_sync.max_description_length', 10000)));
+  AND section_sync.fields_parse_back(p_heading, p_description, p_status);
 
 -- The sections of many posts as the in-sync test needs them: per post, the canonical rendering
 -- of its rows, their number, and whether every row parses back at its position 1..n.
@@ -691,6 +665,32 @@ BEGIN
     v_after := v_upto;
     IF v_filtered THEN v_range := least(v_range * 2, 1000); END IF;
   END LOOP;
+END $$;
+
+-- check_range and check_posts under a caller's limits (the settings store_apply_settings takes),
+-- for a store whose limits are not the defaults: the check parses with the limits the writes
+-- used, so a raised limit does not make a post look invalid.
+CREATE OR REPLACE FUNCTION section_sync.check_range_with(
+  p_settings jsonb, p_after bigint, p_upto bigint
+) RETURNS TABLE (
+  post_id bigint, status text, version bigint, master_count int, section_count int,
+  differences jsonb
+) LANGUAGE plpgsql SET plan_cache_mode = force_custom_plan AS $$
+BEGIN
+  PERFORM section_sync.store_apply_settings(p_settings);
+  RETURN QUERY SELECT * FROM section_sync.check_range(p_after, p_upto);
+END $$;
+
+CREATE OR REPLACE FUNCTION section_sync.check_posts_with(
+  p_settings jsonb, p_after bigint, p_limit int, p_status text DEFAULT NULL,
+  p_inconsistent boolean DEFAULT false
+) RETURNS TABLE (
+  post_id bigint, status text, version bigint, master_count int, section_count int,
+  differences jsonb
+) LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM section_sync.store_apply_settings(p_settings);
+  RETURN QUERY SELECT * FROM section_sync.check_posts(p_after, p_limit, p_status, p_inconsistent);
 END $$;
 
 -- ---- sync log -----------------------------------------------------------------------------
