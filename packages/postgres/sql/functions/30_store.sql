@@ -11,16 +11,18 @@
 
 -- ---- reading ------------------------------------------------------------------------------
 
--- A post's sections in order, as the wire shows them (updatedAt in UTC, ISO 8601).
+-- A post's sections in order, as the wire shows them (updatedAt in UTC, ISO 8601, or null when
+-- the row has no time). A host's updated_at may be timestamp without time zone: the cast reads
+-- it in the session's zone, the one now() wrote it in, so it comes out as the same instant.
 CREATE OR REPLACE FUNCTION section_sync.store_sections(p_post_id bigint)
 RETURNS jsonb LANGUAGE sql STABLE AS $$
   SELECT coalesce(jsonb_agg(jsonb_build_object(
       'id', s.id,
       'order', s.section_order,
-      'heading', s.section_heading,
+      'heading', coalesce(s.section_heading, ''),
       'description', coalesce(s.section_description, ''),
       'status', coalesce(s.status, 'draft'),
-      'updatedAt', to_char(coalesce(s.updated_at, 'epoch') AT TIME ZONE 'UTC',
+      'updatedAt', to_char(s.updated_at::timestamptz AT TIME ZONE 'UTC',
                            'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
     ) ORDER BY s.section_order, s.id), '[]'::jsonb)
   FROM {{schema}}.post_section s
@@ -76,6 +78,8 @@ BEGIN
       MESSAGE = format('Post %s does not exist', p_post_id),
       DETAIL = jsonb_build_object('entity', 'post', 'postId', p_post_id)::text;
   END IF;
+  -- Held: the row triggers of this write's statements need not take it again.
+  PERFORM set_config('section_sync.locked_post', p_post_id::text, true);
   IF p_expected_version IS NOT NULL AND p_expected_version <> v_version THEN
     RAISE EXCEPTION USING ERRCODE = 'SS409',
       MESSAGE = format('Post %s is at version %s, not %s', p_post_id, v_version, p_expected_version),
@@ -154,21 +158,9 @@ CREATE OR REPLACE FUNCTION section_sync.store_section_item(
   p_heading text, p_description text, p_status text, p_order int
 ) RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
-  v_item jsonb;
-  v_message text;
-  v_detail text;
+  v_item jsonb := section_sync.parse_section_fields(
+    coalesce(p_heading, 'x'), p_description, p_status, 'The section');
 BEGIN
-  BEGIN
-    v_item := section_sync.parse(jsonb_build_array(jsonb_strip_nulls(jsonb_build_object(
-      'heading', coalesce(p_heading, 'x'),
-      'description', p_description,
-      'status', p_status)))::text) -> 0;
-  EXCEPTION WHEN SQLSTATE 'SS001' THEN
-    -- The parser names the item of its one-item list; the caller wrote one section.
-    GET STACKED DIAGNOSTICS v_message = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
-    RAISE EXCEPTION USING ERRCODE = 'SS001', DETAIL = v_detail,
-      MESSAGE = regexp_replace(v_message, '^Item 1 \(index 0\)', 'The section');
-  END;
   IF p_heading IS NULL THEN
     RETURN v_item - 'heading';
   END IF;
@@ -204,20 +196,7 @@ CREATE OR REPLACE FUNCTION section_sync.row_parses_back(
   p_id bigint, p_heading text, p_description text, p_status text
 ) RETURNS boolean LANGUAGE sql STABLE PARALLEL SAFE
 RETURN p_id BETWEEN -9007199254740991 AND 9007199254740991
-  AND p_heading <> ''
-  AND p_heading = btrim(p_heading, section_sync.trimmable())
-  AND p_heading !~ '[\u0001-\u0008\u000a-\u001f\u007f-\u009f]'
-  AND length(p_heading) <= section_sync.limit_value(NULL, 'maxHeadingLength',
-    'section_sync.max_heading_length', 1000)
-  AND (p_status IS NULL OR (
-    p_status <> '' AND p_status = btrim(p_status, section_sync.trimmable())
-    AND p_status !~ '[\u0001-\u0008\u000a-\u001f\u007f-\u009f]'
-    AND length(p_status) <= section_sync.limit_value(NULL, 'maxStatusLength',
-      'section_sync.max_status_length', 100)))
-  AND (p_description IS NULL OR (
-    p_description !~ '[\u0001-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]'
-    AND length(p_description) <= section_sync.limit_value(NULL, 'maxDescriptionLength',
-      'section_sync.max_description_length', 10000)));
+  AND section_sync.fields_parse_back(p_heading, p_description, p_status);
 
 -- row_parses_back for a row whose rendering holds no backslash and whose post's rendering
 -- holds no U+007F-U+009F: JSON escapes every other control character (\n, \t, \u0007, ...), so
@@ -624,7 +603,8 @@ CREATE OR REPLACE FUNCTION section_sync.compare_post_state(
         AND NOT EXISTS (SELECT 1 FROM master e
                         WHERE e.position < m.position AND e.item->'id' = m.item->'id')),
       (4, 'heading', m.item->'heading', to_jsonb(s.section_heading),
-        m.item IS NOT NULL AND s.id IS NOT NULL AND m.item->>'heading' <> s.section_heading),
+        m.item IS NOT NULL AND s.id IS NOT NULL
+        AND m.item->>'heading' IS DISTINCT FROM s.section_heading),
       (5, 'description', m.item->'description', to_jsonb(s.description),
         m.item ? 'description' AND s.id IS NOT NULL AND m.item->>'description' <> s.description),
       (6, 'status', m.item->'status', to_jsonb(s.status),
@@ -738,6 +718,32 @@ BEGIN
     v_after := v_upto;
     IF v_filtered THEN v_range := least(v_range * 2, 1000); END IF;
   END LOOP;
+END $$;
+
+-- check_range and check_posts under a caller's limits (the settings store_apply_settings takes),
+-- for a store whose limits are not the defaults: the check parses with the limits the writes
+-- used, so a raised limit does not make a post look invalid.
+CREATE OR REPLACE FUNCTION section_sync.check_range_with(
+  p_settings jsonb, p_after bigint, p_upto bigint
+) RETURNS TABLE (
+  post_id bigint, status text, version bigint, master_count int, section_count int,
+  differences jsonb
+) LANGUAGE plpgsql SET plan_cache_mode = force_custom_plan AS $$
+BEGIN
+  PERFORM section_sync.store_apply_settings(p_settings);
+  RETURN QUERY SELECT * FROM section_sync.check_range(p_after, p_upto);
+END $$;
+
+CREATE OR REPLACE FUNCTION section_sync.check_posts_with(
+  p_settings jsonb, p_after bigint, p_limit int, p_status text DEFAULT NULL,
+  p_inconsistent boolean DEFAULT false
+) RETURNS TABLE (
+  post_id bigint, status text, version bigint, master_count int, section_count int,
+  differences jsonb
+) LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM section_sync.store_apply_settings(p_settings);
+  RETURN QUERY SELECT * FROM section_sync.check_posts(p_after, p_limit, p_status, p_inconsistent);
 END $$;
 
 -- ---- sync log -----------------------------------------------------------------------------
