@@ -42,6 +42,10 @@ export function quoteSchema(schema: string): string {
   return `"${schema}"`;
 }
 
+/**
+ * Reads the SQL files of a directory. `{{schema}}` becomes the host's schema as a quoted
+ * identifier, `{{schema_literal}}` as a string literal (the name is a checked identifier).
+ */
 async function loadDirectory(
   directory: URL,
   pattern: RegExp,
@@ -55,7 +59,9 @@ async function loadDirectory(
       return {
         version: versionOf(file),
         name: file,
-        sql: raw.replaceAll('{{schema}}', schema),
+        sql: raw
+          .replaceAll('{{schema}}', quoteSchema(schema))
+          .replaceAll('{{schema_literal}}', `'${schema}'`),
         checksum: createHash('sha256').update(raw).digest('hex'),
       };
     }),
@@ -67,7 +73,8 @@ async function loadDirectory(
  * tables, indexes, constraints and data changes, each applied once and never edited after.
  */
 export async function loadMigrations(options: MigrateOptions = {}): Promise<Migration[]> {
-  const schema = quoteSchema(options.schema ?? 'public');
+  const schema = options.schema ?? 'public';
+  quoteSchema(schema);
   return loadDirectory(MIGRATIONS_DIRECTORY, /^\d{4}_.+\.sql$/, schema, (f) =>
     Number(f.slice(0, 4)),
   );
@@ -78,7 +85,8 @@ export async function loadMigrations(options: MigrateOptions = {}): Promise<Migr
  * written to be run again. `migrate` re-applies all of them whenever any one changed.
  */
 export async function loadFunctionFiles(options: MigrateOptions = {}): Promise<Migration[]> {
-  const schema = quoteSchema(options.schema ?? 'public');
+  const schema = options.schema ?? 'public';
+  quoteSchema(schema);
   return loadDirectory(FUNCTIONS_DIRECTORY, /^.+\.sql$/, schema, () => 0);
 }
 
