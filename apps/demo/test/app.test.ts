@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PGLITE_LOCK_FILE } from '@section-sync/postgres';
 import { backends, type TestDatabase } from '@section-sync/testing';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -220,12 +221,17 @@ describe('demo server on a PGlite data directory (DATA_DIR)', () => {
       await first.close();
 
       const second = await build({ dataDir: dir });
+      // A second process on the same directory would lose writes: while one holds it, refused.
+      await expect(build({ dataDir: dir })).rejects.toThrow(
+        `is in use by the section-sync demo server, pid ${process.pid}`,
+      );
       const sections = await second.inject({ url: '/api/workflow/posts/22/sections' });
       expect(sections.json().sections[0].heading).toBe('Kept across restarts');
       expect((await second.inject({ url: '/api/demo/posts' })).json().posts).toHaveLength(
         SAMPLE_POSTS.length,
       );
       await second.close();
+      expect(existsSync(join(dir, PGLITE_LOCK_FILE))).toBe(false);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

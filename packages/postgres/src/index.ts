@@ -9,5 +9,6 @@ export * from './migrate.js';
 export * from './operations/index.js';
 export * from './pg-adapter.js';
 export * from './pglite-adapter.js';
+export * from './pglite-lock.js';
 export { createStore, type StoreOptions } from './store.js';
 export type * from './store-types.js';
