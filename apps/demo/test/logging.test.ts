@@ -93,7 +93,7 @@ async function startupOutput(
 }
 
 // One real start only (an in-memory PGlite initdb and the seed take seconds): on a terminal.
-// A pipe gets pino's JSON as before (chooseLogFormat above).
+// A pipe gets pino's JSON as before (chooseLogFormat above). PGlite even when DATABASE_URL is set.
 describe.skipIf(!existsSync(MAIN))('the server log', () => {
   it.skipIf(!haveScript)(
     'is lines for people on a terminal',
@@ -102,7 +102,7 @@ describe.skipIf(!existsSync(MAIN))('the server log', () => {
       const out = await startupOutput(
         'script',
         ['-qfec', `${JSON.stringify(process.execPath)} ${JSON.stringify(MAIN)}`, '/dev/null'],
-        { LOG_FORMAT: '' },
+        { LOG_FORMAT: '', DATABASE_URL: '' },
       );
       const plain = out.replace(/\x1b\[[0-9;]*m/g, '').replace(/\r/g, '');
       expect(plain).toMatch(
