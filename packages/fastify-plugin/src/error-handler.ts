@@ -18,7 +18,7 @@ import {
   RouteNotFoundError,
   UnsupportedMediaTypeError,
 } from './errors.js';
-import { isHostError } from './guest/host-errors.js';
+import { echoRequestId, isHostError } from './guest/host-errors.js';
 import type { SyncMetrics } from './observability/metrics.js';
 
 /** Seconds a client should wait before retrying after a 503. */
@@ -161,6 +161,7 @@ export function installErrorHandlers(
   scope.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
     // Thrown from an error handler, it goes to the parent's: the host's, or Fastify's default.
     if (isHostError(error, request)) throw error;
+    echoRequestId(request, reply);
     const answer = toErrorAnswer(error, bodyLimit);
     logFailure(request, error, answer);
     metrics?.countError(answer.body.code);
@@ -168,6 +169,7 @@ export function installErrorHandlers(
     return reply.code(answer.statusCode).send(answer.body);
   });
   scope.setNotFoundHandler((request, reply) => {
+    echoRequestId(request, reply);
     const answer = fromPluginError(
       new RouteNotFoundError(request.method, request.url.split('?')[0]),
     );

@@ -69,7 +69,7 @@ export async function withoutTriggers(db: Db, sql: string, params: unknown[] = [
  * ids replaced by 'new' (identity values are not rolled back, so a preview's new ids differ).
  */
 export function comparableOutcome(
-  outcome: { sections: { id: number; updatedAt: string }[] },
+  outcome: { sections: { id: number; updatedAt: string | null }[] },
   knownIds: readonly number[],
 ): unknown {
   const {
@@ -79,7 +79,7 @@ export function comparableOutcome(
     section: _section,
     ...rest
   } = outcome as {
-    sections: { id: number; updatedAt: string }[];
+    sections: { id: number; updatedAt: string | null }[];
     logId?: number;
     dryRun?: boolean;
     section?: unknown;

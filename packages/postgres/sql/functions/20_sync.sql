@@ -154,7 +154,10 @@ END $$;
 CREATE OR REPLACE FUNCTION section_sync.fields_parse_back(
   p_heading text, p_description text, p_status text
 ) RETURNS boolean LANGUAGE sql STABLE PARALLEL SAFE
-RETURN p_heading <> ''
+-- A NULL heading (a host column that allows it) never parses back: false, not NULL, which
+-- bool_and would skip.
+RETURN p_heading IS NOT NULL
+  AND p_heading <> ''
   AND p_heading = btrim(p_heading, section_sync.trimmable())
   AND p_heading !~ '[\u0001-\u0008\u000a-\u001f\u007f-\u009f]'
   AND length(p_heading) <= section_sync.limit_value(NULL, 'maxHeadingLength',
@@ -271,6 +274,32 @@ END $$;
 
 -- ---- master -> rows -------------------------------------------------------------------------
 
+-- The plan of a post's rows (read from the table, in section order) to the desired items:
+-- plan_by_ids_of straight from the rows when ids decide everything (the usual case: no jsonb
+-- built of the rows, one hash join), else the five steps of plan() over the rows as jsonb.
+CREATE OR REPLACE FUNCTION section_sync.plan_post(p_post_id bigint, p_items jsonb)
+RETURNS jsonb LANGUAGE sql STABLE AS $$
+  SELECT coalesce(
+    -- In (order, id) order, as plan() takes them: ties in order (possible inside a transaction,
+    -- the unique constraint being deferred) go by id.
+    (SELECT section_sync.plan_by_ids_of(
+       coalesce(array_agg(s.id ORDER BY s.section_order, s.id), '{}'),
+       coalesce(array_agg(s.section_order ORDER BY s.section_order, s.id), '{}'),
+       coalesce(array_agg(coalesce(s.section_heading, '') ORDER BY s.section_order, s.id), '{}'),
+       coalesce(array_agg(coalesce(s.section_description, '') ORDER BY s.section_order, s.id),
+                '{}'),
+       coalesce(array_agg(coalesce(s.status, 'draft') ORDER BY s.section_order, s.id), '{}'),
+       p_items)
+     FROM {{schema}}.post_section s WHERE s.post_id = p_post_id),
+    section_sync.plan((
+      SELECT coalesce(jsonb_agg(jsonb_build_object(
+               'id', s.id, 'order', s.section_order, 'heading', coalesce(s.section_heading, ''),
+               'description', coalesce(s.section_description, ''),
+               'status', coalesce(s.status, 'draft')) ORDER BY s.section_order, s.id), '[]'::jsonb)
+      FROM {{schema}}.post_section s
+      WHERE s.post_id = p_post_id), p_items))
+$$;
+
 -- Syncs one post's rows to a master text: parse, plan against the rows, apply, log. The
 -- master is not re-rendered (it stays as written). NULL or blank text means "no master data":
 -- it never changes the rows (an empty master never wipes a post's sections; '[]' does); written
@@ -284,7 +313,7 @@ CREATE OR REPLACE FUNCTION section_sync.sync_master_text(
 ) RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
   v_items jsonb;
-  v_existing jsonb;
+  v_existing_ids bigint[];
   v_count bigint;
   v_plan jsonb;
   v_before jsonb;
@@ -321,17 +350,13 @@ BEGIN
     v_items := section_sync.parse(p_master);
   END IF;
 
-  SELECT coalesce(jsonb_agg(jsonb_build_object(
-           'id', s.id, 'order', s.section_order, 'heading', coalesce(s.section_heading, ''),
-           'description', coalesce(s.section_description, ''),
-           'status', coalesce(s.status, 'draft')) ORDER BY s.section_order, s.id), '[]'::jsonb)
-  INTO v_existing
-  FROM {{schema}}.post_section s
-  WHERE s.post_id = p_post_id;
-
-  v_plan := section_sync.plan(v_existing, v_items);
+  v_plan := section_sync.plan_post(p_post_id, v_items);
   IF jsonb_array_length(v_plan->'operations') = 0 THEN
     RETURN section_sync.finish(p_post_id, v_plan->'changes', NULL);
+  END IF;
+  -- Created sections are the ids not there before; only then are the ids worth reading.
+  IF (v_plan->'changes'->>'created')::int > 0 THEN
+    v_existing_ids := ARRAY(SELECT s.id FROM {{schema}}.post_section s WHERE s.post_id = p_post_id);
   END IF;
 
   -- The log's "before": the sections the plan touches, a deleted one whole (host columns too).
@@ -364,7 +389,7 @@ BEGIN
   WHERE s.post_id = p_post_id
     -- IN / NOT IN over subqueries: hashed once, not re-read per row as a joined function is.
     AND (s.id IN (SELECT o.id FROM jsonb_to_recordset(v_plan->'operations') AS o(id bigint))
-         OR s.id NOT IN (SELECT e.id FROM jsonb_to_recordset(v_existing) AS e(id bigint)))
+         OR (v_existing_ids IS NOT NULL AND s.id NOT IN (SELECT unnest(v_existing_ids))))
   RETURNING id INTO v_log_id;
   RETURN section_sync.finish(p_post_id, v_plan->'changes', v_log_id);
 END $$;

@@ -3,6 +3,7 @@
 -- plain SQL, a rollback), appends one section_sync.log row, so one trigger on the log covers all.
 -- NOTIFY is transactional: listeners hear of the change only when it commits, and never of a
 -- rolled-back one. The payload is small (ids only): listeners read the post's state themselves.
+-- `schema` is the host tables' schema (the log lives in section_sync whatever it is).
 
 CREATE OR REPLACE FUNCTION section_sync.notify_log_entry() RETURNS trigger
 LANGUAGE plpgsql AS $$
@@ -14,7 +15,7 @@ BEGIN
       'logId', NEW.id,
       'direction', NEW.direction,
       'origin', NEW.origin,
-      'schema', TG_TABLE_SCHEMA
+      'schema', {{schema_literal}}
     )::text
   );
   RETURN NULL;
