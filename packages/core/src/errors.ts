@@ -1,3 +1,5 @@
+import type { SectionId } from './schemas/domain.js';
+
 /**
  * Base of every error section-sync throws on purpose. `code` is stable and machine-readable;
  * the HTTP layer maps codes to statuses in one table.
@@ -83,7 +85,7 @@ export class SectionNotFoundError extends SectionSyncError {
   override readonly name = 'SectionNotFoundError';
   constructor(
     readonly postId: number,
-    readonly sectionId: number,
+    readonly sectionId: SectionId,
   ) {
     super('section_not_found', `Section ${sectionId} does not exist in post ${postId}`);
   }

@@ -1,12 +1,6 @@
-import type { ChangeCounts } from './schemas/domain.js';
+import type { ChangeCounts, SectionId } from './schemas/domain.js';
 
-export type { ChangeCounts, MasterFormat } from './schemas/domain.js';
-
-/**
- * A section id: `post_section.id`, a PostgreSQL `bigint`, as its decimal digits (`'42'`). A JS
- * number cannot hold every bigint (2^53 + 1 rounds to 2^53), so ids never pass through one.
- */
-export type SectionId = string;
+export type { ChangeCounts, MasterFormat, SectionId } from './schemas/domain.js';
 
 /** A section's workflow status. Free text on the wire; `draft` when absent on a new section. */
 export type SectionStatus = string;

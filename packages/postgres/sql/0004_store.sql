@@ -11,11 +11,12 @@
 
 -- ---- reading ------------------------------------------------------------------------------
 
--- A post's sections in order, as the wire shows them (updatedAt in UTC, ISO 8601).
+-- A post's sections in order, as the wire shows them (updatedAt in UTC, ISO 8601; ids as
+-- decimal strings, which JavaScript reads without rounding).
 CREATE OR REPLACE FUNCTION section_sync.store_sections(p_post_id bigint)
 RETURNS jsonb LANGUAGE sql STABLE AS $$
   SELECT coalesce(jsonb_agg(jsonb_build_object(
-      'id', s.id,
+      'id', s.id::text,
       'order', s.section_order,
       'heading', s.section_heading,
       'description', coalesce(s.section_description, ''),
@@ -192,7 +193,7 @@ BEGIN
   RAISE EXCEPTION USING ERRCODE = 'SS404',
     MESSAGE = format('Section %s does not exist in post %s', p_section_id, p_post_id),
     DETAIL = jsonb_build_object('entity', 'section', 'postId', p_post_id,
-                                'sectionId', p_section_id)::text;
+                                'sectionId', p_section_id::text)::text;
 END $$;
 
 -- ---- the writes (called by store_write with the lock held) --------------------------------
@@ -327,7 +328,7 @@ BEGIN
           coalesce(v_item->>'status', 'draft'))
   RETURNING id INTO v_id;
   RETURN coalesce(section_sync.store_take_result(), '{}'::jsonb)
-    || jsonb_build_object('sectionId', v_id);
+    || jsonb_build_object('sectionId', v_id::text);
 END $$;
 
 -- Edits heading / description / status of a section of THIS post; a patch equal to the
@@ -383,12 +384,12 @@ DECLARE
   v_missing jsonb;
   v_foreign jsonb;
 BEGIN
-  SELECT jsonb_agg(d.id ORDER BY d.id) INTO v_duplicated
+  SELECT jsonb_agg(d.id::text ORDER BY d.id) INTO v_duplicated
   FROM (SELECT u.id FROM unnest(v_ids) AS u(id) GROUP BY u.id HAVING count(*) > 1) d;
-  SELECT jsonb_agg(s.id ORDER BY s.id) INTO v_missing
+  SELECT jsonb_agg(s.id::text ORDER BY s.id) INTO v_missing
   FROM {{schema}}.post_section s
   WHERE s.post_id = p_post_id AND s.id <> ALL (v_ids);
-  SELECT jsonb_agg(DISTINCT u.id) INTO v_foreign
+  SELECT jsonb_agg(DISTINCT u.id::text) INTO v_foreign
   FROM unnest(v_ids) AS u(id)
   WHERE NOT EXISTS (
     SELECT 1 FROM {{schema}}.post_section s WHERE s.id = u.id AND s.post_id = p_post_id);
@@ -569,7 +570,7 @@ CREATE OR REPLACE FUNCTION section_sync.compare_post_state(
       -- As the plan reads ids: only the first item naming a section of this post claims it;
       -- any other id (a deleted section, another post's) was ignored by the sync, so is no
       -- difference.
-      (3, 'id', m.item->'id', to_jsonb(s.id),
+      (3, 'id', m.item->'id', to_jsonb(s.id::text),
         m.item ? 'id' AND s.id IS NOT NULL AND (m.item->>'id')::bigint <> s.id
         AND EXISTS (SELECT 1 FROM sections x WHERE x.id = (m.item->>'id')::bigint)
         AND NOT EXISTS (SELECT 1 FROM master e

@@ -58,7 +58,7 @@ export function toStoreError(error: unknown, postId: number): unknown {
       );
     case 'SS404':
       if (detail.entity === 'section') {
-        return new SectionNotFoundError(postId, Number(detail.sectionId));
+        return new SectionNotFoundError(postId, String(detail.sectionId));
       }
       if (detail.entity === 'log_entry' || /log entry/i.test(message)) {
         return new LogEntryNotFoundError(postId, Number(detail.entryId), detail.pruned === true);

@@ -1,4 +1,4 @@
-import type { DesiredSection, Section, SyncDirection } from '@section-sync/core';
+import type { DesiredSection, Section, SectionId, SyncDirection } from '@section-sync/core';
 import { isInSync } from '@section-sync/core';
 import type {
   CreateSectionInput,
@@ -15,9 +15,9 @@ type WriteOperation =
   | { op: 'sync'; args: { direction: SyncDirection } }
   | { op: 'write_master'; args: { master: string } }
   | { op: 'create_section'; args: CreateSectionInput }
-  | { op: 'update_section'; args: SectionPatch & { sectionId: number } }
-  | { op: 'delete_section'; args: { sectionId: number } }
-  | { op: 'reorder_sections'; args: { sectionIds: number[] } }
+  | { op: 'update_section'; args: SectionPatch & { sectionId: SectionId } }
+  | { op: 'delete_section'; args: { sectionId: SectionId } }
+  | { op: 'reorder_sections'; args: { sectionIds: SectionId[] } }
   | { op: 'rollback'; args: { entryId: number } };
 
 /**
@@ -132,7 +132,7 @@ export async function createSection(
 export async function updateSection(
   context: StoreContext,
   postId: number,
-  sectionId: number,
+  sectionId: SectionId,
   patch: SectionPatch,
   options: WriteOptions = {},
 ): Promise<WriteOutcome> {
@@ -150,7 +150,7 @@ export async function updateSection(
 export async function deleteSection(
   context: StoreContext,
   postId: number,
-  sectionId: number,
+  sectionId: SectionId,
   options: WriteOptions = {},
 ): Promise<WriteOutcome> {
   const outcome = await runWrite(
@@ -165,7 +165,7 @@ export async function deleteSection(
 export async function reorderSections(
   context: StoreContext,
   postId: number,
-  sectionIds: number[],
+  sectionIds: SectionId[],
   options: WriteOptions = {},
 ): Promise<WriteOutcome> {
   const outcome = await runWrite(
