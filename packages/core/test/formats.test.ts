@@ -51,7 +51,7 @@ describe('parse error messages name the problem and the place', () => {
       'Item 2 (index 1): "heading" must be a string, got number',
     );
     expect(parseError('[{"heading": "A", "order": "first"}]').message).toBe(
-      'Item 1 (index 0): "order" must be a number between -1.7976931348623157e308 and 1.7976931348623157e308 (0 or at least 5e-324 in size), got "first"',
+      'Item 1 (index 0): "order" must be a number between -1.7976931348623157e308 and 1.7976931348623157e308 (0 or at least 5e-324 in size), got string',
     );
     expect(parseError('[{"heading": "A", "id": 1.5}]').message).toContain(
       '"id" must be a whole number',

@@ -401,9 +401,7 @@ BEGIN
           WHEN 'order' THEN 'a number between -1.7976931348623157e308 and 1.7976931348623157e308 (0 or at least 5e-324 in size)'
           ELSE 'a string'
         END,
-        CASE WHEN v_field IN ('id', 'order') AND jsonb_typeof(v_value) IN ('number', 'string')
-          THEN left(v_value::text, 40)
-          ELSE jsonb_typeof(v_value) END),
+        jsonb_typeof(v_value)),
       p_index => v_index, p_field => v_field);
   END IF;
   v_text := v_value #>> '{}';
@@ -457,6 +455,7 @@ DECLARE
   v_line integer;
   v_code text;
   v_safe text;
+  v_state text;
 BEGIN
   -- Rule 1.
   IF p_text IS NULL THEN RETURN '[]'::jsonb; END IF;
@@ -506,7 +505,12 @@ BEGIN
   BEGIN
     v_json := v_safe::jsonb;
   EXCEPTION WHEN OTHERS THEN
-    GET STACKED DIAGNOSTICS v_context = PG_EXCEPTION_CONTEXT, v_problem = PG_EXCEPTION_DETAIL;
+    GET STACKED DIAGNOSTICS v_context = PG_EXCEPTION_CONTEXT, v_problem = PG_EXCEPTION_DETAIL,
+      v_state = RETURNED_SQLSTATE;
+    -- numeric's own range (1e200000): the rules make it invalid JSON, as TypeScript does.
+    IF v_state = '22003' THEN
+      v_problem := 'a number is out of range (at most 131072 digits before the decimal point and 16383 after it)';
+    END IF;
     v_failed := true;
   END;
   IF v_failed OR (left(v_content, 1) = '"' AND jsonb_typeof(v_json) <> 'string') THEN

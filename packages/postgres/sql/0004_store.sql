@@ -200,12 +200,12 @@ END $$;
 
 -- Whether parse() of a row's canonical rendering gives the row back unchanged: rules 6-8
 -- already hold (heading trimmed and non-empty, status trimmed and non-empty or NULL, no control
--- characters, within the limits, id a safe integer). Inlined into the queries that use it.
+-- characters, within the limits; every bigint id parses back exactly). Inlined into the
+-- queries that use it.
 CREATE OR REPLACE FUNCTION section_sync.row_parses_back(
   p_id bigint, p_heading text, p_description text, p_status text
 ) RETURNS boolean LANGUAGE sql STABLE PARALLEL SAFE
-RETURN p_id BETWEEN -9007199254740991 AND 9007199254740991
-  AND p_heading <> ''
+RETURN p_heading <> ''
   AND p_heading = btrim(p_heading, section_sync.trimmable())
   AND p_heading !~ '[\u0001-\u0008\u000a-\u001f\u007f-\u009f]'
   AND length(p_heading) <= section_sync.limit_value(NULL, 'maxHeadingLength',

@@ -22,7 +22,7 @@ describe.each(postgres)('store under concurrency on $name', (backend) => {
    */
   async function deadlockAgainst<T>(
     postId: number,
-    sectionId: number,
+    sectionId: string,
     write: () => Promise<T>,
   ): Promise<PromiseSettledResult<T>> {
     const other = await t.pool!.connect();

@@ -238,15 +238,11 @@ function typeName(value: unknown): string {
   return typeof value;
 }
 
-/** A number as written (shortened when long), a string quoted, anything else its type. */
+/**
+ * What a refused id or order was: its JSON type (`number`, `string`). Never the value: a
+ * double cannot show what was written (`2.50`, `1e400`), and the SQL port must say the same.
+ */
 function valueName(value: unknown): string {
-  if (typeof value === 'number') return String(value);
-  if (value instanceof JsonNumber) {
-    return value.literal.length > 40 ? `${value.literal.slice(0, 20)}...` : value.literal;
-  }
-  if (typeof value === 'string') {
-    return value.length > 40 ? `${JSON.stringify(value.slice(0, 20))}...` : JSON.stringify(value);
-  }
   return typeName(value);
 }
 
