@@ -136,3 +136,38 @@ export class DatabaseUnavailableError extends SectionSyncError {
     super('database_unavailable', message, options);
   }
 }
+
+/**
+ * The database refused a value of the request as data (SQLSTATE class 22: out of range, bad
+ * text representation, too long for a host column; or a NOT NULL / CHECK constraint of the
+ * host's). Nothing changed. `details`: `{ sqlstate, field?, constraint? }`.
+ */
+export class InvalidValueError extends SectionSyncError {
+  override readonly name = 'InvalidValueError';
+  constructor(message: string, details: { sqlstate: string; field?: string; constraint?: string }) {
+    super('invalid_value', message, { details });
+  }
+}
+
+/**
+ * The write would break a unique, foreign key or exclusion constraint (SQLSTATE 23505, 23503,
+ * 23P01), usually one of the host's, or a row another writer just added. Nothing changed.
+ * `details`: `{ sqlstate, constraint? }`.
+ */
+export class ConstraintConflictError extends SectionSyncError {
+  override readonly name = 'ConstraintConflictError';
+  constructor(message: string, details: { sqlstate: string; constraint?: string }) {
+    super('constraint_conflict', message, { details });
+  }
+}
+
+/**
+ * Deadlock or serialization failure (40P01, 40001) still there after the store's retries.
+ * Nothing changed; safe to retry (the API answers 503 with `Retry-After`).
+ */
+export class DatabaseBusyError extends SectionSyncError {
+  override readonly name = 'DatabaseBusyError';
+  constructor(message: string, options: { cause?: unknown; details?: unknown } = {}) {
+    super('database_busy', message, options);
+  }
+}

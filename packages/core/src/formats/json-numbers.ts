@@ -140,3 +140,40 @@ export function orderValueOf(value: unknown): number | undefined {
  * this errs towards the exact path). Strings are not told apart: a false alarm only costs time.
  */
 export const INEXACT_NUMBER = /[0-9][eE]|[0-9.]{16}/;
+
+/**
+ * A JSON text with every integer literal past 2^53 - 1 written as a string of its digits
+ * (`{"id":9007199254740993}` -> `{"id":"9007199254740993"}`), so `JSON.parse` keeps them: an
+ * HTTP body's section ids may be sent as numbers, and a numeric string means the same id.
+ * Strings, fractions and exponents are left as they are; the text is not validated.
+ *
+ * @example
+ * JSON.parse(quoteBigIntegers('[9007199254740993, 7]')); // ['9007199254740993', 7]
+ */
+export function quoteBigIntegers(json: string): string {
+  if (!/[0-9]{16}/.test(json)) return json;
+  let out = '';
+  let copied = 0;
+  let i = 0;
+  while (i < json.length) {
+    const c = json.charCodeAt(i);
+    if (c === 0x22 /* " */) {
+      i++;
+      while (i < json.length && json.charCodeAt(i) !== 0x22)
+        i += json.charCodeAt(i) === 0x5c ? 2 : 1;
+      i++;
+    } else if (c === 0x2d /* - */ || (c >= 0x30 && c <= 0x39)) {
+      let end = i + 1;
+      while (end < json.length && /[0-9.eE+-]/.test(json[end]!)) end++;
+      const token = json.slice(i, end);
+      if (/^-?[0-9]{16,}$/.test(token) && !Number.isSafeInteger(Number(token))) {
+        out += `${json.slice(copied, i)}"${token}"`;
+        copied = end;
+      }
+      i = end;
+    } else {
+      i++;
+    }
+  }
+  return out + json.slice(copied);
+}

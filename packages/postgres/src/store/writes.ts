@@ -33,20 +33,37 @@ export async function runWrite(
   options: WriteOptions = {},
 ): Promise<SqlWriteOutcome> {
   const settings = writeSettings(context, options.origin);
-  return inOneStatement(context, postId, options.dryRun === true, async (tx) => {
-    const { rows } = await tx.query<{ outcome: SqlWriteOutcome }>(
-      'SELECT section_sync.store_write($1::bigint, $2, $3::jsonb, $4::bigint, $5::jsonb) AS outcome',
-      [
-        postId,
-        operation.op,
-        JSON.stringify(operation.args),
-        options.expectedVersion ?? null,
-        settings,
-      ],
-    );
-    return rows[0]!.outcome;
-  });
+  return inOneStatement(
+    context,
+    postId,
+    options.dryRun === true,
+    async (tx) => {
+      const { rows } = await tx.query<{ outcome: SqlWriteOutcome }>(
+        'SELECT section_sync.store_write($1::bigint, $2, $3::jsonb, $4::bigint, $5::jsonb) AS outcome',
+        [
+          postId,
+          operation.op,
+          JSON.stringify(operation.args),
+          options.expectedVersion ?? null,
+          settings,
+        ],
+      );
+      return rows[0]!.outcome;
+    },
+    REFUSED_FIELD[operation.op],
+  );
 }
+
+/** The request field a value the database refuses (class 22) most likely came from, per write. */
+const REFUSED_FIELD: Readonly<Record<WriteOperation['op'], string | undefined>> = {
+  sync: undefined,
+  write_master: 'sectionHeadings',
+  create_section: 'position',
+  update_section: 'sectionId',
+  delete_section: 'sectionId',
+  reorder_sections: 'sectionIds',
+  rollback: 'entryId',
+};
 
 /**
  * The master text of an items array, keeping ids: the canonical render's JSON, except that
