@@ -356,7 +356,7 @@ function addSection(heading: string): Promise<unknown> {
   );
 }
 
-async function reorder(sectionIds: number[]): Promise<unknown> {
+async function reorder(sectionIds: string[]): Promise<unknown> {
   // Show the new order at once; the server's answer (or a refresh on error) settles it.
   const byId = new Map(view!.sections.map((s) => [s.id, s]));
   const optimistic = sectionIds.flatMap((id, i) => {

@@ -11,14 +11,14 @@ export interface SectionAccordionActions {
   onSave: (section: Section, patch: SectionPatch) => void;
   onDelete: (section: Section) => void;
   /** The new order of every section id (drag and drop, move up / down). */
-  onReorder: (sectionIds: number[]) => void;
+  onReorder: (sectionIds: string[]) => void;
   onAdd: (heading: string) => void;
 }
 
 const STATUSES = ['draft', 'outlined', 'in_progress', 'review', 'complete'];
 
 /** Moves `id` one place up (-1) or down (+1) in `ids`; the same list when it cannot move. */
-export function moveId(ids: readonly number[], id: number, step: -1 | 1): number[] {
+export function moveId(ids: readonly string[], id: string, step: -1 | 1): string[] {
   const from = ids.indexOf(id);
   const to = from + step;
   if (from < 0 || to < 0 || to >= ids.length) return [...ids];
@@ -29,11 +29,11 @@ export function moveId(ids: readonly number[], id: number, step: -1 | 1): number
 
 /** Puts `id` before or after `target` in `ids`. */
 export function dropId(
-  ids: readonly number[],
-  id: number,
-  target: number,
+  ids: readonly string[],
+  id: string,
+  target: string,
   after: boolean,
-): number[] {
+): string[] {
   const rest = ids.filter((x) => x !== id);
   const at = rest.indexOf(target);
   if (at < 0) return [...ids];
@@ -50,11 +50,11 @@ export class SectionAccordion {
   readonly element: HTMLElement;
   readonly #list: HTMLOListElement;
   readonly #actions: SectionAccordionActions;
-  readonly #open = new Set<number>();
-  readonly #drafts = new Map<number, SectionPatch>();
+  readonly #open = new Set<string>();
+  readonly #drafts = new Map<string, SectionPatch>();
   #sections: Section[] = [];
-  #dragged: number | undefined;
-  #focusAfterRender: { sectionId: number; button: 'up' | 'down' } | undefined;
+  #dragged: string | undefined;
+  #focusAfterRender: { sectionId: string; button: 'up' | 'down' } | undefined;
 
   constructor(actions: SectionAccordionActions) {
     this.#actions = actions;
@@ -101,7 +101,7 @@ export class SectionAccordion {
     );
   }
 
-  get sectionIds(): number[] {
+  get sectionIds(): string[] {
     return this.#sections.map((s) => s.id);
   }
 
@@ -356,7 +356,7 @@ export class SectionAccordion {
   }
 
   /** After saving a section its draft is done with. */
-  saved(sectionId: number): void {
+  saved(sectionId: string): void {
     this.#drafts.delete(sectionId);
   }
 
