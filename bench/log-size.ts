@@ -1,7 +1,7 @@
 import type { Db } from '@section-sync/postgres';
 import { openPGlite, openPostgres, postgresUrl } from '@section-sync/testing';
 
-// Bytes one section_sync_log entry takes (pg_column_size of the whole row, as stored: after
+// Bytes one section_sync.log entry takes (pg_column_size of the whole row, as stored: after
 // lz4/pglz compression, TOAST pointers counted at their size) for the two edits an operator
 // sees most: one section renamed, and every heading rewritten. Every section carries a drafted
 // body of ~1,200 characters in a host column, as a real post would.
@@ -25,7 +25,7 @@ function items(size: number, suffix: string, renamed?: number): string {
 
 async function lastEntryBytes(db: Db, postId: number): Promise<number> {
   const { rows } = await db.query<{ bytes: number }>(
-    `SELECT pg_column_size(l.*) AS bytes FROM section_sync_log l
+    `SELECT pg_column_size(l.*) AS bytes FROM section_sync.log l
      WHERE post_id = $1 ORDER BY id DESC LIMIT 1`,
     [postId],
   );
@@ -67,7 +67,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const t = postgresUrl ? await openPostgres() : await openPGlite();
   try {
     const rows = await measureLogSizes(t.db);
-    console.log(`bytes per section_sync_log entry (${t.backend})\n`);
+    console.log(`bytes per section_sync.log entry (${t.backend})\n`);
     console.log('| sections | one section renamed | every heading rewritten |');
     console.log('|---:|---:|---:|');
     for (const [size, one, all] of rows) console.log(`| ${size} | ${one} | ${all} |`);

@@ -112,7 +112,7 @@ async function rowsAfter(db: Db, postId: number, master: string): Promise<string
 
 async function logCount(db: Db, postId: number): Promise<number> {
   const { rows } = await db.query<{ n: number }>(
-    'SELECT count(*) AS n FROM section_sync_log WHERE post_id = $1',
+    'SELECT count(*) AS n FROM section_sync.log WHERE post_id = $1',
     [postId],
   );
   return Number(rows[0]!.n);

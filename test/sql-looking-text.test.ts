@@ -122,15 +122,15 @@ describeWithPostgres('SQL-looking text in every field', () => {
   it('leaves every table and the sync log in place', async () => {
     const { rows } = await t.pool.query<{ name: string }>(
       `SELECT to_regclass(name)::text AS name
-       FROM unnest(ARRAY['post_section', 'post_development', 'section_sync_log']) AS name`,
+       FROM unnest(ARRAY['post_section', 'post_development', 'section_sync.log']) AS name`,
     );
     expect(rows.map((r) => r.name)).toEqual([
       'post_section',
       'post_development',
-      'section_sync_log',
+      'section_sync.log',
     ]);
     const { rows: log } = await t.pool.query<{ n: number }>(
-      'SELECT count(*)::int AS n FROM section_sync_log',
+      'SELECT count(*)::int AS n FROM section_sync.log',
     );
     expect(log[0]!.n).toBeGreaterThan(HOSTILE.length);
   });

@@ -40,7 +40,7 @@ export interface LoadTarget {
 /** Sync log ids per post once seeding is done. */
 export async function seedLogIds(pool: pg.Pool): Promise<Map<number, number>> {
   const { rows } = await pool.query<{ post_id: string; id: string }>(
-    'SELECT post_id, max(id) AS id FROM section_sync_log GROUP BY post_id',
+    'SELECT post_id, max(id) AS id FROM section_sync.log GROUP BY post_id',
   );
   return new Map(rows.map((r) => [Number(r.post_id), Number(r.id)]));
 }

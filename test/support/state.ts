@@ -9,7 +9,7 @@ export async function postState(db: pg.Pool, postId: number): Promise<unknown> {
     `SELECT (SELECT to_jsonb(d) FROM post_development d WHERE d.post_id = $1) AS post,
             (SELECT jsonb_agg(to_jsonb(s) ORDER BY s.id) FROM post_section s
              WHERE s.post_id = $1) AS sections,
-            (SELECT count(*)::int FROM section_sync_log l WHERE l.post_id = $1) AS log_entries`,
+            (SELECT count(*)::int FROM section_sync.log l WHERE l.post_id = $1) AS log_entries`,
     [postId],
   );
   return rows[0];

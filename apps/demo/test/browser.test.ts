@@ -1,74 +1,31 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { backends, type TestDatabase } from '@section-sync/testing';
-import type { FastifyInstance } from 'fastify';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { build, WEB_ROOT } from '../src/app.js';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-const RESULTS = fileURLToPath(new URL('../test-results/', import.meta.url));
-
-if (!haveChromium) {
-  console.warn(
-    `[section-sync] browser tests skipped: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`,
-  );
-}
-
-async function headings(page: Page): Promise<string[]> {
-  return page.locator('[data-testid=section-heading]').allTextContents();
-}
-
-/** Loads the page afresh on one post and waits until it is live. */
-async function openPost(page: Page, base: string, postId: number): Promise<void> {
-  await page.goto('about:blank');
-  await page.goto(`${base}/#post=${postId}`);
-  await page.waitForSelector(`.eyebrow >> text=Post ${postId} ·`);
-  await page.waitForSelector('[data-testid=section]');
-  await page.waitForSelector('#live[data-state=live]');
-}
-
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: `${RESULTS}${name}.png`, fullPage: true });
-}
+import { build } from '../src/app.js';
+import {
+  type BrowserDemo,
+  expectAccessible,
+  haveChromium,
+  headings,
+  openPost,
+  RESULTS,
+  shot,
+  startDemo,
+} from './helpers/browser.js';
 
 describe.skipIf(!haveChromium)('the web page in Chromium', () => {
-  let t: TestDatabase;
-  let app: FastifyInstance;
+  let demo: BrowserDemo;
   let base: string;
-  let browser: Browser;
   let page: Page;
-
-  const api = async (path: string) => (await app.inject({ url: `/api/workflow${path}` })).json();
+  const api = (path: string) => demo.api(path);
 
   beforeAll(async () => {
-    if (!existsSync(WEB_ROOT))
-      throw new Error('The page is not built: run `npm run build -w @section-sync/demo`');
-    mkdirSync(RESULTS, { recursive: true });
-    t = await backends[0]!.open();
-    app = await build({ db: t.db });
-    base = await app.listen({ host: '127.0.0.1', port: 0 });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
-    page = await browser.newPage({ viewport: { width: 1440, height: 960 } });
-    page.on('pageerror', (error) => console.error('page error:', error.message));
+    demo = await startDemo();
+    base = demo.base;
+    page = await (await demo.context({ viewport: { width: 1440, height: 960 } })).newPage();
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-    await t?.close();
+    await demo?.close();
   });
 
   it('editing the master updates the accordion, after a dry-run preview', async () => {
@@ -92,6 +49,7 @@ describe.skipIf(!haveChromium)('the web page in Chromium', () => {
     ]);
     expect(await page.locator('.preview-row[data-kind=moved]').count()).toBe(2);
     await shot(page, 'master-preview');
+    await expectAccessible(page, 'master preview');
     // A dry run changes nothing.
     expect((await api('/posts/5/sections')).sections).toHaveLength(6);
 
@@ -101,6 +59,7 @@ describe.skipIf(!haveChromium)('the web page in Chromium', () => {
       .toEqual([...before.slice(0, 4), 'Where to eat after a long day', ...before.slice(4)]);
     expect((await api('/posts/5/sync-status')).status).toBe('OK');
     await shot(page, 'master-saved');
+    await expectAccessible(page, 'master saved');
   });
 
   it('dragging a section reorders the rows and the master, and the section keeps its description', async () => {
@@ -135,6 +94,7 @@ describe.skipIf(!haveChromium)('the web page in Chromium', () => {
       .poll(async () => JSON.parse(await page.inputValue('#master-text'))[2])
       .toMatchObject({ id: intro.id, heading: 'Introduction', description: intro.description });
     await shot(page, 'dragged');
+    await expectAccessible(page, 'after drag and drop');
   });
 
   it('moves a section with the keyboard (move up / move down buttons)', async () => {
@@ -151,7 +111,7 @@ describe.skipIf(!haveChromium)('the web page in Chromium', () => {
   });
 
   it('a second browser sees changes live: from another page and from plain SQL', async () => {
-    const other = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const other = await demo.context();
     const second = await other.newPage();
     try {
       await openPost(page, base, 14);
@@ -165,13 +125,14 @@ describe.skipIf(!haveChromium)('the web page in Chromium', () => {
         .poll(() => headings(second), { timeout: 10_000 })
         .toContain('A good grinder beats a fancy machine');
 
-      await t.db.query(
+      await demo.t.db.query(
         `UPDATE post_section SET section_heading = 'Edited in psql' WHERE post_id = 14 AND section_order = 4`,
       );
       await expect.poll(() => headings(second), { timeout: 10_000 }).toContain('Edited in psql');
       await expect.poll(() => headings(page), { timeout: 10_000 }).toContain('Edited in psql');
       await second.waitForSelector('.toast >> text=Updated live');
       await shot(second, 'live-second-browser');
+      await expectAccessible(second, 'live update toast');
     } finally {
       await other.close();
     }
@@ -191,6 +152,7 @@ describe.skipIf(!haveChromium)('the web page in Chromium', () => {
       .poll(() => message.textContent())
       .toMatch(/Line 3, column 15: invalid JSON: expected a value/);
     await shot(page, 'bad-master');
+    await expectAccessible(page, 'bad master error');
 
     expect(await headings(page)).toEqual(sectionsBefore);
     expect((await api('/posts/3/section-headings')).sectionHeadings).toBe(masterBefore);
@@ -207,11 +169,18 @@ describe.skipIf(!haveChromium)('the web page in Chromium', () => {
     const item = page.locator(`[data-testid=section][data-id="${victim.id}"]`);
     await item.locator('.acc-toggle').click();
     await item.locator(`[aria-label="Delete “${victim.heading}”"]`).click();
+    // Nothing is deleted before the user says yes.
+    await expectAccessible(page, 'delete confirmation');
+    expect((await api('/posts/4/sections')).sections).toHaveLength(before.length);
+    await item.locator('button', { hasText: 'Yes, delete' }).click();
     await expect.poll(() => headings(page)).not.toContain(victim.heading);
 
     const entry = page.locator('[data-testid=log-entry]').first();
     await expect.poll(() => entry.textContent()).toContain('1 deleted');
     await entry.locator('button', { hasText: 'Roll back' }).click();
+    await expectAccessible(page, 'rollback confirmation');
+    expect((await api('/posts/4/sections')).sections).toHaveLength(before.length - 1);
+    await entry.locator('[data-testid=confirm-rollback]').click();
 
     await expect
       .poll(() => headings(page))
@@ -223,24 +192,26 @@ describe.skipIf(!haveChromium)('the web page in Chromium', () => {
       description: victim.description,
     });
     await shot(page, 'rolled-back');
+    await expectAccessible(page, 'rolled back');
   });
 
   it('asks for the token when the server needs one, and works once given it', async () => {
-    const guarded = await build({ db: t.db, token: 'demo-token' });
+    const guarded = await build({ db: demo.t.db, token: 'demo-token' });
     const guardedBase = await guarded.listen({ host: '127.0.0.1', port: 0 });
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const context = await demo.context();
     try {
       const asking = await context.newPage();
       await asking.goto(`${guardedBase}/#post=7`);
       await asking.waitForSelector('text=This server needs an API token');
       await shot(asking, 'token-dialog');
+      await expectAccessible(asking, 'token dialog');
       await asking.fill('input[name=token]', 'demo-token');
       await asking.click('text=Continue');
       await asking.waitForSelector('[data-testid=section]');
       await asking.waitForSelector('#live[data-state=live]');
 
       // A link with the token in the hash works too, and the token leaves the address bar.
-      const linked = await (await browser.newContext()).newPage();
+      const linked = await (await demo.context()).newPage();
       await linked.goto(`${guardedBase}/#token=demo-token&post=9`);
       await linked.waitForSelector('.eyebrow >> text=Post 9 ·');
       expect(linked.url()).not.toContain('demo-token');
@@ -262,5 +233,6 @@ describe.skipIf(!haveChromium)('the web page in Chromium', () => {
     await page.waitForSelector('#preview:not([hidden])');
     await page.evaluate('window.scrollTo(0, 0)');
     await page.screenshot({ path: `${RESULTS}overview.png` });
+    await expectAccessible(page, 'overview: section open, preview showing');
   });
 });

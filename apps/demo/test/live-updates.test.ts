@@ -10,7 +10,7 @@ reportSkippedPostgres('live updates');
 // Writes a sync log row the way every sync does; the 0005 trigger announces it.
 async function logSync(t: TestDatabase, postId: number, origin = 'trigger'): Promise<number> {
   const { rows } = await t.db.query<{ id: number }>(
-    `INSERT INTO section_sync_log (post_id, direction, origin) VALUES ($1, 'to_sections', $2) RETURNING id`,
+    `INSERT INTO section_sync.log (post_id, direction, origin) VALUES ($1, 'to_sections', $2) RETURNING id`,
     [postId, origin],
   );
   return rows[0]!.id;
@@ -64,7 +64,7 @@ describe.each(backends)('live updates on $name', (backend) => {
     const stop = await t.db.listen!('section_sync', (payload) => heard.push(payload));
     await t.db
       .transaction(async (tx) => {
-        await tx.query(`INSERT INTO section_sync_log (post_id, direction) VALUES (8, 'both')`);
+        await tx.query(`INSERT INTO section_sync.log (post_id, direction) VALUES (8, 'both')`);
         throw new Error('abort');
       })
       .catch(() => {});

@@ -261,7 +261,7 @@ describe.each(cliTargets)('section-sync bin on $name', (backend) => {
       expect((await target.run('check', '--quiet')).code).toBe(1);
       await target.withDb(async (db) => {
         const { rows } = await db.query<{ posts: number; bad: number }>(
-          'SELECT checked_posts AS posts, inconsistent_posts AS bad FROM section_sync_state',
+          'SELECT checked_posts AS posts, inconsistent_posts AS bad FROM section_sync.state',
         );
         expect(rows[0]).toEqual({ posts: SAMPLE_POSTS.length, bad: 1 });
       });
@@ -273,7 +273,7 @@ describe.each(cliTargets)('section-sync bin on $name', (backend) => {
         db.query<{ n: number }>(
           `SELECT count(*)::int AS n FROM (
              SELECT row_number() OVER (PARTITION BY post_id ORDER BY id DESC) AS k
-             FROM section_sync_log) x
+             FROM section_sync.log) x
            WHERE k > 1`,
         );
       const expected = await target.withDb(async (db) => (await beyondNewest(db)).rows[0]!.n);
@@ -293,7 +293,7 @@ describe.each(cliTargets)('section-sync bin on $name', (backend) => {
       await target.withDb(async (db) => {
         expect((await beyondNewest(db)).rows[0]!.n).toBe(0);
         const { rows } = await db.query<{ n: number }>(
-          'SELECT count(DISTINCT post_id)::int AS n FROM section_sync_log',
+          'SELECT count(DISTINCT post_id)::int AS n FROM section_sync.log',
         );
         expect(rows[0]!.n).toBeGreaterThanOrEqual(SAMPLE_POSTS.length);
       });

@@ -58,6 +58,11 @@ export interface CallOptions {
   timeout?: number | undefined;
   /** Extra request headers for this call (e.g. a per-user token). */
   headers?: Record<string, string> | undefined;
+  /**
+   * `X-Request-Id` of this call (e.g. the id of the request your service is handling, to
+   * follow it across services). Default: a new UUID per call, kept by its retries.
+   */
+  requestId?: string | undefined;
   /** Retry policy for this call, merged over the client's; `false` or `0` for one attempt only. */
   retry?: RetryOptions | number | false | undefined;
 }

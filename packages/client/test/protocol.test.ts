@@ -1,16 +1,25 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import {
+  AuthenticationError,
+  BadRequestError,
   ConflictError,
   ConnectionError,
   createClient,
   entityTag,
   NotFoundError,
+  PayloadTooLargeError,
+  PermissionDeniedError,
+  PreconditionFailedError,
+  RateLimitError,
   SectionSyncApiError,
   type SectionSyncClient,
   SectionSyncClientError,
+  ServerError,
+  ServiceUnavailableError,
   UnprocessableError,
 } from '../src/index.js';
 import { Transport } from '../src/transport/transport.js';
+import { CLIENT_VERSION } from '../src/transport/user-agent.js';
 import { errorBody, writeResult } from './support/fixtures.js';
 import { json, type LocalServer, startServer } from './support/local-server.js';
 
@@ -24,16 +33,24 @@ afterEach(async () => {
 
 describe('API errors', () => {
   test.each([
+    [400, BadRequestError, 'invalid_request'],
+    [401, AuthenticationError, 'unauthorized'],
+    [403, PermissionDeniedError, 'forbidden'],
     [404, NotFoundError, 'post_not_found'],
     [409, ConflictError, 'version_conflict'],
+    [412, PreconditionFailedError, 'precondition_failed'],
+    [413, PayloadTooLargeError, 'body_too_large'],
     [422, UnprocessableError, 'invalid_json'],
+    [429, RateLimitError, 'rate_limited'],
+    [500, ServerError, 'internal_error'],
+    [503, ServiceUnavailableError, 'database_unavailable'],
   ] as const)(
     '%i becomes %o with the body code, message and details',
     async (status, ErrorClass, code) => {
       const details = { line: 1, column: 3 };
       const body = errorBody(code, `Sync failed: ${code}`, details);
       server = await startServer((_req, res) => json(res, status, body));
-      client = createClient({ baseUrl: server.url });
+      client = createClient({ baseUrl: server.url, retry: false });
       const error = await client.syncSections(1).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ErrorClass);
       expect(error).toBeInstanceOf(SectionSyncApiError);
@@ -42,12 +59,63 @@ describe('API errors', () => {
     },
   );
 
-  test('SectionSyncApiError.from keeps the base class for other statuses and odd bodies', () => {
+  test('SectionSyncApiError.from: ServerError for any other 5xx, the base class otherwise', () => {
     const html = SectionSyncApiError.from(502, '<html>Bad Gateway</html>');
-    expect(html.constructor).toBe(SectionSyncApiError);
+    expect(html.constructor).toBe(ServerError);
     expect(html).toMatchObject({ status: 502, code: 'http_502', body: '<html>Bad Gateway</html>' });
     expect(html.message).toBe('The server answered HTTP 502');
+    expect(SectionSyncApiError.from(418, undefined).constructor).toBe(SectionSyncApiError);
     expect(SectionSyncApiError.from(404, undefined)).toBeInstanceOf(NotFoundError);
+    expect(SectionSyncApiError.from(503, undefined)).toBeInstanceOf(ServerError);
+  });
+
+  test('429 and 503 carry the Retry-After the server asked for, in ms', () => {
+    const limited = SectionSyncApiError.from(429, { message: 'slow down' }, { 'retry-after': '7' });
+    expect(limited).toBeInstanceOf(RateLimitError);
+    expect((limited as RateLimitError).retryAfter).toBe(7000);
+    const down = SectionSyncApiError.from(503, undefined, {}) as ServiceUnavailableError;
+    expect(down.retryAfter).toBeUndefined();
+  });
+
+  test("a host's own error body (no code) is kept whole, code http_<status>", async () => {
+    server = await startServer((_req, res) => json(res, 401, { message: 'Log in' }));
+    client = createClient({ baseUrl: server.url });
+    const error = await client.getSections(1).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AuthenticationError);
+    expect(error).toMatchObject({ code: 'http_401', body: { message: 'Log in' } });
+  });
+});
+
+describe('request identity', () => {
+  test('every call sends User-Agent section-sync-client/<version> and its own X-Request-Id', async () => {
+    server = await startServer((_req, res) => json(res, 200, writeResult(1, 1)));
+    client = createClient({ baseUrl: server.url });
+    await client.getSections(1);
+    await client.getSections(1);
+    const [first, second] = server.requests;
+    expect(first?.headers['user-agent']).toBe(`section-sync-client/${CLIENT_VERSION}`);
+    expect(CLIENT_VERSION).toMatch(/^\d+\.\d+\.\d+/);
+    expect(first?.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(second?.headers['x-request-id']).not.toBe(first?.headers['x-request-id']);
+  });
+
+  test('retries keep the call id; the error names it, or the id the server answered with', async () => {
+    server = await startServer((_req, res, index) => {
+      res.setHeader('retry-after', '0');
+      if (index >= 2) res.setHeader('x-request-id', 'server-42');
+      json(res, 503, errorBody('database_unavailable', 'down'));
+    });
+    client = createClient({ baseUrl: server.url, retry: { limit: 1 } });
+    const error = (await client.getSections(1).catch((e: unknown) => e)) as ServerError;
+    const [first, retry] = server.requests;
+    expect(retry?.headers['x-request-id']).toBe(first?.headers['x-request-id']);
+    expect(error.requestId).toBe(first?.headers['x-request-id']);
+
+    const own = await client
+      .getSections(1, { requestId: 'trace-7', retry: false })
+      .catch((e: unknown) => e);
+    expect(server.requests.at(-1)?.headers['x-request-id']).toBe('trace-7');
+    expect(own).toMatchObject({ requestId: 'server-42' });
   });
 
   test('every error body is read, so one keep-alive connection serves call after call', async () => {

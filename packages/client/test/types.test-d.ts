@@ -1,15 +1,23 @@
 import { describe, expectTypeOf, test } from 'vitest';
 import {
+  type AuthenticationError,
+  type BadRequestError,
   type BulkSyncResponse,
+  type CallOptions,
   type ConflictError,
   createClient,
   type NotFoundError,
+  type PermissionDeniedError,
+  type PreconditionFailedError,
+  type RateLimitError,
   type ReadyResponse,
   type RollbackResponse,
   type Section,
   type SectionHeadingsResponse,
   SectionSyncApiError,
   type SectionsResponse,
+  type ServerError,
+  type ServiceUnavailableError,
   type SyncLogResponse,
   type SyncResponse,
   type SyncStatus,
@@ -64,9 +72,33 @@ describe('responses are inferred from core schemas', () => {
   });
 
   test('error subclasses narrow the status', () => {
+    expectTypeOf<BadRequestError['status']>().toEqualTypeOf<400>();
+    expectTypeOf<AuthenticationError['status']>().toEqualTypeOf<401>();
+    expectTypeOf<PermissionDeniedError['status']>().toEqualTypeOf<403>();
     expectTypeOf<NotFoundError['status']>().toEqualTypeOf<404>();
     expectTypeOf<ConflictError['status']>().toEqualTypeOf<409>();
+    expectTypeOf<PreconditionFailedError['status']>().toEqualTypeOf<412>();
+    expectTypeOf<RateLimitError['status']>().toEqualTypeOf<429>();
+    expectTypeOf<ServiceUnavailableError['status']>().toEqualTypeOf<503>();
+    expectTypeOf<ServerError['status']>().toEqualTypeOf<number>();
+    expectTypeOf<ServiceUnavailableError>().toExtend<ServerError>();
     expectTypeOf(SectionSyncApiError.from).returns.toEqualTypeOf<SectionSyncApiError>();
+  });
+
+  test('every API error carries status, code, body and the request id', () => {
+    expectTypeOf<SectionSyncApiError['status']>().toEqualTypeOf<number>();
+    expectTypeOf<SectionSyncApiError['code']>().toEqualTypeOf<string>();
+    expectTypeOf<SectionSyncApiError['body']>().toEqualTypeOf<unknown>();
+    expectTypeOf<SectionSyncApiError['requestId']>().toEqualTypeOf<string | undefined>();
+    expectTypeOf<RateLimitError['retryAfter']>().toEqualTypeOf<number | undefined>();
+    expectTypeOf<ServiceUnavailableError['retryAfter']>().toEqualTypeOf<number | undefined>();
+  });
+
+  test('every call takes signal, timeout, requestId, headers and retry', () => {
+    expectTypeOf<CallOptions['signal']>().toEqualTypeOf<AbortSignal | undefined>();
+    expectTypeOf<CallOptions['timeout']>().toEqualTypeOf<number | undefined>();
+    expectTypeOf<CallOptions['requestId']>().toEqualTypeOf<string | undefined>();
+    void client.getSections(7, { signal: AbortSignal.timeout(1000), requestId: 'trace-1' });
   });
 });
 

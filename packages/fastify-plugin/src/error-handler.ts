@@ -18,6 +18,7 @@ import {
   RouteNotFoundError,
   UnsupportedMediaTypeError,
 } from './errors.js';
+import { isHostError } from './guest/host-errors.js';
 import type { SyncMetrics } from './observability/metrics.js';
 
 /** Seconds a client should wait before retrying after a 503. */
@@ -151,8 +152,9 @@ function logFailure(request: FastifyRequest, error: unknown, answer: ErrorAnswer
 }
 
 /**
- * Installs the error handler and the not-found handler of the route scope, so every failure
- * under the prefix answers `{status:'error', code, message, details?}`.
+ * Installs the error handler and the not-found handler of the route scope, so every failure of
+ * the plugin's routes answers `{status:'error', code, message, details?}`. Errors of the host's
+ * own (its hooks' 401/403/429) are passed on, untouched, to the host's error handler.
  */
 export function installErrorHandlers(
   scope: FastifyInstance,
@@ -160,6 +162,8 @@ export function installErrorHandlers(
   metrics: SyncMetrics | undefined,
 ): void {
   scope.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
+    // Thrown from an error handler, it goes to the parent's: the host's, or Fastify's default.
+    if (isHostError(error, request)) throw error;
     const answer = toErrorAnswer(error, bodyLimit);
     logFailure(request, error, answer);
     metrics?.countError(answer.body.code);

@@ -1,4 +1,6 @@
-import createError from '@fastify/error';
+// The named import: the default one makes the emitted types name `createError.FastifyErrorConstructor`,
+// a namespace a consumer with moduleResolution bundler cannot see.
+import { createError } from '@fastify/error';
 
 // Every error code the plugin itself answers, in one table. @fastify/error upper-cases `code`
 // (`INVALID_REQUEST`); the wire body carries it in lower case (`invalid_request`), like the domain

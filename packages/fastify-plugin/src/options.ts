@@ -25,6 +25,14 @@ export interface SectionSyncOptions {
   migrate?: boolean;
   /** Prefix of every route. @default '/api/workflow' */
   prefix?: string;
+  /**
+   * Name of the instance decorator holding the {@link SectionSyncService}; `false` for none.
+   * A second registration (another prefix, another database or tenant) needs a name of its own:
+   * `{ prefix: '/tenant-b', pool: poolB, decorate: 'sectionSyncB' }`. Only `sectionSync` is
+   * typed for you; type others with `declare module 'fastify'` (see the README).
+   * @default 'sectionSync'
+   */
+  decorate?: string | false;
   /** Limits of the master field (sections, heading/description/status lengths). @default DEFAULT_LIMITS */
   limits?: Partial<SectionLimits>;
   /** Largest request body in bytes (413 above). @default 1048576 (1 MiB) */
@@ -35,6 +43,9 @@ export interface SectionSyncOptions {
    * Prometheus metrics (prom-client): `true` mounts `GET /metrics` (outside `prefix`) on a
    * registry of the plugin's own; or give `path` (`false`: mount nothing, scrape `registry`
    * yourself) and/or your `registry`. The registry is also at `fastify.sectionSync.metrics`.
+   * A host that already serves `/metrics` (fastify-metrics, its own prom-client route) passes
+   * `{ registry: itsRegistry, path: false }`: the metrics join its scrape. A scrape only reads
+   * the database (it works on a read replica).
    * @default false
    */
   metrics?: boolean | MetricsOptions;
@@ -72,6 +83,7 @@ export interface RouteOptions {
 }
 
 export const DEFAULT_PREFIX = '/api/workflow';
+export const DEFAULT_DECORATOR = 'sectionSync';
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 export const DEFAULT_MAX_BULK_POSTS = 1000;
 export const DEFAULT_METRICS_PATH = '/metrics';

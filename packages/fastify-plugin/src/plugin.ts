@@ -19,6 +19,7 @@ import { createSyncMetrics, type SyncMetrics } from './observability/metrics.js'
 import { startRetentionTimer } from './observability/retention-timer.js';
 import {
   DEFAULT_BODY_LIMIT,
+  DEFAULT_DECORATOR,
   DEFAULT_MAX_BULK_POSTS,
   DEFAULT_METRICS_PATH,
   DEFAULT_PREFIX,
@@ -84,12 +85,17 @@ function mountMetrics(
 ): SyncMetrics | undefined {
   if (!options.metrics) return undefined;
   const settings = options.metrics === true ? {} : options.metrics;
+  const path = settings.path ?? DEFAULT_METRICS_PATH;
+  if (path !== false && fastify.hasRoute({ method: 'GET', url: path })) {
+    throw new TypeError(
+      `@section-sync/fastify: GET ${path} is already served (by the host, or another registration of this plugin): give metrics a path of its own, or { registry: yourRegistry, path: false } to join the host's scrape`,
+    );
+  }
   const metrics = createSyncMetrics({
     db,
     log: fastify.log,
     ...(settings.registry ? { registry: settings.registry } : {}),
   });
-  const path = settings.path ?? DEFAULT_METRICS_PATH;
   if (path !== false) {
     fastify.get(path, { schema: HIDDEN_FROM_OPENAPI }, async (_request, reply) =>
       reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
@@ -117,8 +123,23 @@ const sectionSyncPlugin: FastifyPluginAsync<SectionSyncOptions> = async (fastify
     throw error;
   }
 
-  const metrics = mountMetrics(fastify, options, db);
-  fastify.decorate('sectionSync', { store, db, metrics: metrics?.registry });
+  const decorator = options.decorate ?? DEFAULT_DECORATOR;
+  if (decorator !== false && fastify.hasDecorator(decorator)) {
+    await close();
+    throw new TypeError(
+      `@section-sync/fastify: the instance already has a '${decorator}' decorator (is the plugin registered twice?): give this registration its own, e.g. { decorate: 'sectionSyncB' }, or { decorate: false }`,
+    );
+  }
+  let metrics: SyncMetrics | undefined;
+  try {
+    metrics = mountMetrics(fastify, options, db);
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  if (decorator !== false) {
+    fastify.decorate(decorator, { store, db, metrics: metrics?.registry });
+  }
   // Hooks run in reverse order: the prune timer stops (and its run ends) before the pool closes.
   fastify.addHook('onClose', close);
   if (options.retention && db) {

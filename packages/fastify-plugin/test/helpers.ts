@@ -73,7 +73,7 @@ export async function snapshot(db: Db, postId: number): Promise<unknown> {
     [postId],
   );
   const log = await db.query<{ n: number }>(
-    'SELECT count(*)::int AS n FROM section_sync_log WHERE post_id = $1',
+    'SELECT count(*)::int AS n FROM section_sync.log WHERE post_id = $1',
     [postId],
   );
   return { post: post.rows, sections: sections.rows, logEntries: log.rows[0]?.n };

@@ -187,7 +187,7 @@ describe.each(backends)('operations on $name', (backend) => {
       const count = async () =>
         (
           await h.db.query<{ n: number }>(
-            'SELECT count(*)::int AS n FROM section_sync_log WHERE post_id = 4',
+            'SELECT count(*)::int AS n FROM section_sync.log WHERE post_id = 4',
           )
         ).rows[0]!.n;
       expect(await count()).toBe(2);

@@ -22,6 +22,8 @@ export interface PgClientLike {
 /** The part of a node-postgres `Pool` section-sync uses. */
 export interface PgPoolLike extends PgClientLike {
   connect(): Promise<PgClientLike & { release(destroy?: boolean | Error): void }>;
+  /** pg's Pool is an EventEmitter: its 'connect' event hands over each new client. */
+  on?(event: 'connect', listener: (client: PgClientLike) => void): unknown;
 }
 
 function isPool(target: PgClientLike | PgPoolLike): target is PgPoolLike {
@@ -119,6 +121,20 @@ function whileLent(client: PgClientLike): () => void {
   if (!canNotify(client)) return () => {};
   client.on('error', ignoreError);
   return () => client.removeListener('error', ignoreError);
+}
+
+// pg emits 'error' on a client whose connection breaks while none of its queries runs, and
+// pg-pool listens only while the client is idle in the pool. Under a server restart there are
+// moments when nobody does (seen: a client between pool.query's own callbacks), and the host
+// crashes. Every client the pool connects gets a listener that ignores the event: the failure
+// still reaches the query that runs on it, and the pool still drops the client.
+const watchedPools = new WeakSet<object>();
+function ignoreClientErrors(pool: PgPoolLike): void {
+  if (watchedPools.has(pool) || typeof pool.on !== 'function') return;
+  watchedPools.add(pool);
+  pool.on('connect', (client) => {
+    if (canNotify(client)) client.on('error', ignoreError);
+  });
 }
 
 const RECONNECT_MIN_MS = 250;
@@ -236,6 +252,7 @@ export function fromPg(target: PgPoolLike | PgClientLike): Db {
     return db;
   }
   const pool = target;
+  ignoreClientErrors(pool);
   return {
     listen: (channel, onPayload) => listenOnPool(pool, channel, onPayload),
     kind: 'postgres',

@@ -17,7 +17,7 @@ import { createPost, openWithDraftColumn } from './store-fixtures.js';
 
 async function entryIds(db: Db, postId: number): Promise<number[]> {
   const { rows } = await db.query<{ id: number }>(
-    'SELECT id FROM section_sync_log WHERE post_id = $1 ORDER BY id',
+    'SELECT id FROM section_sync.log WHERE post_id = $1 ORDER BY id',
     [postId],
   );
   return rows.map((r) => r.id);
@@ -67,7 +67,7 @@ describe.each(backends)('sync log operations on $name', (backend) => {
     const { rows } = await db.query<{ bytes: number; before: number; after: number }>(
       `SELECT pg_column_size(l.*) AS bytes, jsonb_array_length(before->'sections') AS before,
               jsonb_array_length(after->'sections') AS after
-       FROM section_sync_log l WHERE post_id = 1 ORDER BY id DESC LIMIT 1`,
+       FROM section_sync.log l WHERE post_id = 1 ORDER BY id DESC LIMIT 1`,
     );
     expect(rows[0]).toMatchObject({ before: 1, after: 1 });
     expect(Number(rows[0]!.bytes)).toBeLessThan(4096);
@@ -75,7 +75,7 @@ describe.each(backends)('sync log operations on $name', (backend) => {
     // A deleted section is logged whole, drafted body included, so rollback can restore it.
     await db.query('DELETE FROM post_section WHERE post_id = 1 AND section_order = 3');
     const { rows: deleted } = await db.query<{ section: Record<string, unknown> }>(
-      `SELECT before->'sections'->0 AS section FROM section_sync_log
+      `SELECT before->'sections'->0 AS section FROM section_sync.log
        WHERE post_id = 1 ORDER BY id DESC LIMIT 1`,
     );
     expect(deleted[0]!.section).toMatchObject({ section_order: 3, draft_body: expect.any(String) });
@@ -111,7 +111,7 @@ describe.each(backends)('sync log operations on $name', (backend) => {
       const old = await postWithEntries(db, 21, 3);
       const mixed = await postWithEntries(db, 22, 3);
       await db.query(
-        `UPDATE section_sync_log SET created_at = now() - interval '40 days'
+        `UPDATE section_sync.log SET created_at = now() - interval '40 days'
          WHERE post_id = 21 OR (post_id = 22 AND id < $1)`,
         [mixed[2]],
       );
@@ -124,7 +124,7 @@ describe.each(backends)('sync log operations on $name', (backend) => {
     it('with both limits, prunes only entries beyond the last N that are also old', async () => {
       const ids = await postWithEntries(db, 23, 4);
       await db.query(
-        `UPDATE section_sync_log SET created_at = now() - interval '40 days' WHERE id = ANY($1)`,
+        `UPDATE section_sync.log SET created_at = now() - interval '40 days' WHERE id = ANY($1)`,
         [ids.slice(0, 2)],
       );
       await pruneSyncLog(db, { keepLast: 1, olderThanDays: 30 });
@@ -177,7 +177,7 @@ describe.each(backends)('sync log operations on $name', (backend) => {
       await readSyncTotals(db);
       await createPost(db, 43, '["A"]');
       const queued = async () =>
-        (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM section_sync_log_uncounted'))
+        (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM section_sync.log_uncounted'))
           .rows[0]!.n;
       expect(await queued()).toBe(1);
       await pruneSyncLog(db, { keepLast: 1 }, { dryRun: true });

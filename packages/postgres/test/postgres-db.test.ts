@@ -184,4 +184,30 @@ describe.skipIf(!postgresUrl)('a pooled connection killed while lent (PostgreSQL
       process.off('uncaughtException', onUncaught);
     }
   });
+
+  // The same event outside any call of ours: a server restart breaks a connection at a moment
+  // when neither pg-pool nor a query listens (seen as a crash of the restart fault test).
+  it('raises nothing unhandled when a connection of the pool breaks while nobody listens', async () => {
+    const unhandled: unknown[] = [];
+    const onUncaught = (error: unknown) => unhandled.push(error);
+    process.on('uncaughtException', onUncaught);
+    const pool = new pg.Pool({ connectionString: t.connectionString, max: 2 });
+    try {
+      const db = fromPg(pool);
+      await db.query('SELECT 1');
+      const client = await pool.connect(); // lent to nobody that listens
+      const ended = new Promise((resolve) => client.once('end', resolve));
+      await db.query('SELECT pg_terminate_backend($1)', [
+        (client as unknown as { processID: number }).processID,
+      ]);
+      // Without a listener pg throws from its socket handler before it emits 'end'.
+      await Promise.race([ended, new Promise((resolve) => setTimeout(resolve, 2000))]);
+      client.release(true);
+      expect(unhandled).toEqual([]);
+      expect((await db.query<{ one: number }>('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    } finally {
+      process.off('uncaughtException', onUncaught);
+      await pool.end();
+    }
+  });
 });

@@ -39,7 +39,7 @@ describe.each(backends)("the original design's defects are gone on $name", (back
   const masterWrites = (postId: number) =>
     count(db, 'SELECT count(*) AS n FROM master_writes WHERE post_id = $1', [postId]);
   const logCount = (postId: number) =>
-    count(db, 'SELECT count(*) AS n FROM section_sync_log WHERE post_id = $1', [postId]);
+    count(db, 'SELECT count(*) AS n FROM section_sync.log WHERE post_id = $1', [postId]);
 
   it('stores string items without their JSON quotes', async () => {
     // The original took section_item::TEXT of a jsonb string: '"Intro"', quotes included.

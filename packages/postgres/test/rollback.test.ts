@@ -31,7 +31,7 @@ async function lastEntry(db: Db, postId: number) {
     rollback_of: number | null;
     changes: Record<string, number>;
   }>(
-    'SELECT id::int, direction, rollback_of::int, changes FROM section_sync_log WHERE post_id = $1 ORDER BY id DESC LIMIT 1',
+    'SELECT id::int, direction, rollback_of::int, changes FROM section_sync.log WHERE post_id = $1 ORDER BY id DESC LIMIT 1',
     [postId],
   );
   return rows[0]!;
@@ -192,8 +192,8 @@ describe.each(backends)('rollback on $name', (backend) => {
     await setup(8, ['A']);
     await db.query(`UPDATE post_development SET section_headings = '["B"]' WHERE post_id = 8`);
     const { id } = await lastEntry(db, 8);
-    await db.query('DELETE FROM section_sync_log WHERE id = $1', [id]);
-    await db.query('INSERT INTO section_sync_log_pruned (post_id, up_to) VALUES (8, $1)', [id]);
+    await db.query('DELETE FROM section_sync.log WHERE id = $1', [id]);
+    await db.query('INSERT INTO section_sync.log_pruned (post_id, up_to) VALUES (8, $1)', [id]);
     const pruned = await rollback(db, 8, id).catch((e) => e);
     expect(pruned).toMatchObject({ code: 'SS404' });
     expect(pruned.message).toMatch(/was pruned by the retention policy/);

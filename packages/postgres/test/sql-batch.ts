@@ -1,4 +1,4 @@
-// Batched calls of the PL/pgSQL port (sql/0002_pure_functions.sql): one round trip runs a whole
+// Batched calls of the PL/pgSQL port (sql/functions/10_pure.sql): one round trip runs a whole
 // list of cases, so the conformance and differential tests stay fast on PGlite.
 
 import type { SectionLimits } from '@section-sync/core';

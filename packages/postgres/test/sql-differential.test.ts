@@ -1,5 +1,5 @@
 // Differential test: random master texts, existing rows + desired lists, and sections go to the
-// TypeScript core (the specification) and to its PL/pgSQL port (sql/0002_pure_functions.sql);
+// TypeScript core (the specification) and to its PL/pgSQL port (sql/functions/10_pure.sql);
 // the results must be identical. Cases are generated in bulk and sent to SQL in batches, so
 // thousands of cases run in seconds. A failure prints the seed (SECTION_SYNC_SEED=<n> replays it)
 // and the differing cases.

@@ -49,7 +49,7 @@ export async function databaseSnapshot(db: Db): Promise<unknown> {
     `SELECT jsonb_build_object(
        'posts', (SELECT jsonb_agg(to_jsonb(d) ORDER BY d.post_id) FROM post_development d),
        'sections', (SELECT jsonb_agg(to_jsonb(s) ORDER BY s.id) FROM post_section s),
-       'log', (SELECT count(*) FROM section_sync_log)) AS snapshot`,
+       'log', (SELECT count(*) FROM section_sync.log)) AS snapshot`,
   );
   return rows[0]!.snapshot;
 }

@@ -219,7 +219,7 @@ describe.each(backends)('store writes on $name', (backend) => {
       return result.changes;
     }
     const logSize = async (postId: number) =>
-      (await t.db.query('SELECT count(*) AS n FROM section_sync_log WHERE post_id = $1', [postId]))
+      (await t.db.query('SELECT count(*) AS n FROM section_sync.log WHERE post_id = $1', [postId]))
         .rows;
 
     describe.each(['sync', 'bulkSync'] as const)('a post already in sync, through %s', (path) => {

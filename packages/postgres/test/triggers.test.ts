@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/index.js';
 import { openWithDraftColumn } from './store-fixtures.js';
 
-// The in-database sync (0003_sync.sql) driven by plain SQL, as an LLM worker or psql would.
+// The in-database sync (sql/functions/20_sync.sql) driven by plain SQL, as an LLM worker or psql would.
 // Every post id is used by one test only, so the tests share one database per backend.
 
 interface Row {
@@ -44,7 +44,7 @@ async function logEntries(db: Db, postId: number) {
     changes: Record<string, number>;
     message: string | null;
   }>(
-    'SELECT id::int, direction, origin, outcome, changes, message FROM section_sync_log WHERE post_id = $1 ORDER BY id',
+    'SELECT id::int, direction, origin, outcome, changes, message FROM section_sync.log WHERE post_id = $1 ORDER BY id',
     [postId],
   );
   return rows;
@@ -218,7 +218,7 @@ describe.each(backends)('in-database sync on $name', (backend) => {
         unchanged: 1,
       });
       const { rows: full } = await db.query<{ before: Snapshot; after: Snapshot }>(
-        'SELECT before, after FROM section_sync_log WHERE id = $1',
+        'SELECT before, after FROM section_sync.log WHERE id = $1',
         [entries[1]!.id],
       );
       expect(full[0]!.before.master).toBe('["A","B","C"]');

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { loadMigrations } from '@section-sync/postgres';
+import { loadFunctionFiles, loadMigrations } from '@section-sync/postgres';
 
-/** Changes whenever a migration file changes, so cached templates never go stale. */
+/** Changes whenever a migration or function file changes, so cached templates never go stale. */
 export async function migrationsFingerprint(): Promise<string> {
   const hash = createHash('sha256');
-  for (const m of await loadMigrations()) hash.update(`${m.name}:${m.checksum}\n`);
+  for (const m of [...(await loadMigrations()), ...(await loadFunctionFiles())])
+    hash.update(`${m.name}:${m.checksum}\n`);
   return hash.digest('hex').slice(0, 16);
 }

@@ -37,7 +37,10 @@ export class ApiError extends Error {
 
 const PREFIX = '/api/workflow';
 
-/** Options of one write: `version` becomes `If-Match`, so a stale page gets a 409, not a clobber. */
+/**
+ * Options of one write: `version` becomes `If-Match`, so a stale page gets a 409, not a clobber.
+ * Every write of the page passes it.
+ */
 export interface WriteOptions {
   version?: number;
   dryRun?: boolean;
@@ -132,8 +135,13 @@ export class Api {
     return this.request('PUT', `${PREFIX}/posts/${postId}/section-headings`, body, options);
   }
 
-  sync(postId: number, direction: SyncDirection): Promise<SyncResponse> {
-    return this.request('POST', `${PREFIX}/posts/${postId}/sync-sections`, { direction });
+  sync(
+    postId: number,
+    direction: SyncDirection,
+    options: WriteOptions = {},
+  ): Promise<SyncResponse> {
+    const body = { direction, dryRun: options.dryRun ?? false };
+    return this.request('POST', `${PREFIX}/posts/${postId}/sync-sections`, body, options);
   }
 
   createSection(postId: number, input: CreateSectionRequest, options: WriteOptions = {}) {
@@ -162,8 +170,9 @@ export class Api {
     return this.request('PUT', `${PREFIX}/posts/${postId}/sections/order`, { sectionIds }, options);
   }
 
-  rollback(postId: number, entryId: number): Promise<RollbackResponse> {
-    return this.request('POST', `${PREFIX}/posts/${postId}/sync-log/${entryId}/rollback`, {});
+  rollback(postId: number, entryId: number, options: WriteOptions = {}): Promise<RollbackResponse> {
+    const path = `${PREFIX}/posts/${postId}/sync-log/${entryId}/rollback`;
+    return this.request('POST', path, { dryRun: options.dryRun ?? false }, options);
   }
 
   eventsUrl(postId: number): string {

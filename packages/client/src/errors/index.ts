@@ -1,7 +1,15 @@
+export { AuthenticationError } from './authentication-error.js';
+export { BadRequestError } from './bad-request-error.js';
 export { ConflictError } from './conflict-error.js';
 export { ConnectionError } from './connection-error.js';
 export { NotFoundError } from './not-found-error.js';
+export { PayloadTooLargeError } from './payload-too-large-error.js';
+export { PermissionDeniedError } from './permission-denied-error.js';
+export { PreconditionFailedError } from './precondition-failed-error.js';
+export { RateLimitError } from './rate-limit-error.js';
 export { type ApiErrorInit, SectionSyncApiError } from './section-sync-api-error.js';
 export { SectionSyncClientError } from './section-sync-client-error.js';
+export { ServerError } from './server-error.js';
+export { ServiceUnavailableError } from './service-unavailable-error.js';
 export { TimeoutError, type TimeoutPhase } from './timeout-error.js';
 export { UnprocessableError } from './unprocessable-error.js';

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { IncomingHttpHeaders } from 'node:http';
 import { type Dispatcher, Pool } from 'undici';
@@ -14,6 +15,7 @@ import {
 } from './retry-policy.js';
 import { sleep } from './sleep.js';
 import { type AttemptFailure, classifyFailure } from './undici-failure.js';
+import { USER_AGENT } from './user-agent.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -127,6 +129,7 @@ export class Transport {
         answer.status,
         parseErrorBody(answer.text),
         answer.headers,
+        headers['x-request-id'],
       );
       if (retry > policy.limit || !isRetryableStatus(policy, spec.method, answer.status)) {
         throw error;
@@ -212,8 +215,14 @@ export class Transport {
   }
 
   #requestHeaders(spec: RequestSpec, options: CallOptions): Record<string, string> {
-    const headers: Record<string, string> = { ...this.#headers, accept: 'application/json' };
+    const headers: Record<string, string> = {
+      'user-agent': USER_AGENT,
+      ...this.#headers,
+      accept: 'application/json',
+    };
     if (options.headers) Object.assign(headers, lowerCaseNames(options.headers));
+    // One id per call, shared by its retries, so the server's log lines of one call group.
+    headers['x-request-id'] = options.requestId ?? headers['x-request-id'] ?? randomUUID();
     if (spec.body !== undefined) headers['content-type'] = 'application/json';
     if (spec.ifMatch !== undefined) headers['if-match'] = entityTag(spec.ifMatch);
     return headers;

@@ -1,4 +1,4 @@
-/** One committed change of a post, as announced by the `section_sync_log` NOTIFY trigger. */
+/** One committed change of a post, as announced by the `section_sync.log` NOTIFY trigger. */
 export interface PostChange {
   postId: number;
   /** The sync log entry the change wrote. */

@@ -26,6 +26,11 @@ export function createSyncMetrics(options: {
   registry?: Registry;
 }): SyncMetrics {
   const registry = options.registry ?? new Registry();
+  if (registry.getSingleMetric('section_sync_syncs_total')) {
+    throw new TypeError(
+      "@section-sync/fastify: the metrics registry already holds section-sync's metrics (a second registration of the plugin?): give each registration its own registry",
+    );
+  }
   const { db, log } = options;
   // A scrape collects every metric at once: they share one read of the totals.
   let reading: Promise<SyncTotals | undefined> | undefined;

@@ -2,6 +2,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { quoteBigIntegers } from '@section-sync/core';
 import type { FastifyPluginAsync } from 'fastify';
 import { installErrorHandlers } from '../error-handler.js';
+import { markHandlerStart } from '../guest/host-errors.js';
+import { guestSerializerCompiler } from '../guest/serializer.js';
 import type { RouteOptions } from '../options.js';
 import { validatorCompiler } from '../validator.js';
 import { healthRoutes } from './health.js';
@@ -21,6 +23,8 @@ export const routes: FastifyPluginAsync<RouteOptions> = async (instance, options
   // Not the host's Ajv: bodies are checked as sent (no coercion of "1" to 1, unknown fields
   // rejected rather than silently removed), params and query strings convert strictly.
   scope.setValidatorCompiler(validatorCompiler);
+  // Error statuses go out as sent, so a host hook's own 401/403/429 body is not a 500.
+  scope.setSerializerCompiler(guestSerializerCompiler());
 
   // JSON only: any other media type is 415. An empty body counts as no body, so optional-body
   // routes accept it and the others answer missing_body.
@@ -37,6 +41,13 @@ export const routes: FastifyPluginAsync<RouteOptions> = async (instance, options
     route.bodyLimit ??= options.bodyLimit;
   });
   installErrorHandlers(scope, options.bodyLimit, options.metrics);
+  markHandlerStart(scope);
+  // The id the log lines of this request carry (the client's X-Request-Id when the host sets
+  // Fastify's requestIdHeader to it), so a client's error names what to look for.
+  scope.addHook('onSend', (request, reply, payload, done) => {
+    if (!reply.hasHeader('x-request-id')) reply.header('x-request-id', request.id);
+    done(null, payload);
+  });
 
   syncRoutes(scope, options);
   sectionRoutes(scope, options);

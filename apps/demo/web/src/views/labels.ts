@@ -49,3 +49,43 @@ export function describeEntry(entry: SyncLogEntry): string {
 export function sectionCount(n: number): string {
   return plural(n, 'section');
 }
+
+/** What one write did, from the server's answer and the master read after it. */
+export interface WriteOutcome {
+  changes: ChangeCounts;
+  versionBefore: number;
+  versionAfter: number;
+  masterBefore: string | null;
+  masterAfter: string | null;
+  /** The write stored the user's own master text (Save master). */
+  savedMaster?: boolean;
+}
+
+export function rowsChanged(changes: ChangeCounts): boolean {
+  return changes.created + changes.updated + changes.moved + changes.deleted > 0;
+}
+
+/**
+ * The change report: rows changed (and the master re-rendered), the master alone rewritten
+ * (canonicalised, or saved as typed), or nothing at all.
+ *
+ * @example
+ * describeOutcome({ changes, versionBefore: 3, versionAfter: 4, masterBefore, masterAfter });
+ * // "No section changed; the master was canonicalised (rewritten as JSON with the section ids)."
+ */
+export function describeOutcome(outcome: WriteOutcome): string {
+  const masterChanged = outcome.masterAfter !== outcome.masterBefore;
+  if (rowsChanged(outcome.changes)) {
+    return `${capitalize(describeChanges(outcome.changes))}; the master follows.`;
+  }
+  if (outcome.savedMaster && masterChanged) return 'Master saved as written; no section changed.';
+  if (masterChanged) {
+    return 'No section changed; the master was canonicalised (rewritten as JSON with the section ids).';
+  }
+  if (outcome.versionAfter !== outcome.versionBefore) return 'Saved; no section changed.';
+  return 'Nothing changed: the master and the sections already agree.';
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

@@ -1,11 +1,13 @@
 import { detectFormat, type Section, type WriteResult } from '@section-sync/core';
 import { h, replaceChildren } from '../dom.js';
+import type { InFlight } from '../in-flight.js';
+import { jsonItemRange } from '../json-item-range.js';
 import { describeChanges, FORMAT_LABELS } from './labels.js';
 
 export interface MasterEditorActions {
   onPreview: (text: string) => void;
-  onSave: (text: string) => void;
-  onLoadLatest: () => void;
+  /** `version` is the post version the text was edited from: it goes out as `If-Match`. */
+  onSave: (text: string, version: number) => void;
 }
 
 type PreviewKind = 'created' | 'updated' | 'moved' | 'unchanged' | 'deleted';
@@ -37,22 +39,29 @@ export function classifyPreview(
 
 /**
  * The master field editor: the raw text, its detected format (live, with core's own
- * `detectFormat`), a dry-run preview of what saving would change, and save. It keeps its own
- * text while the user types; `setMaster` replaces it only when the user has nothing unsaved.
+ * `detectFormat`), a dry-run preview of what saving would change, and save. The user's text is
+ * never replaced by a live update: when the stored master changes under unsaved text, a
+ * conflict banner shows theirs and yours and the user chooses; until then Save is refused.
  */
 export class MasterEditor {
   readonly element: HTMLElement;
   readonly #textarea: HTMLTextAreaElement;
   readonly #format: HTMLElement;
   readonly #message: HTMLElement;
-  readonly #stale: HTMLElement;
+  readonly #conflict: HTMLElement;
+  readonly #theirs: HTMLElement;
+  readonly #yours: HTMLElement;
   readonly #preview: HTMLElement;
   readonly #save: HTMLButtonElement;
-  readonly #previewButton: HTMLButtonElement;
   readonly #revert: HTMLButtonElement;
-  #saved = '';
+  /** The stored text the user's edit started from, and its post version. */
+  #base = '';
+  #baseVersion = 0;
+  /** The newest stored text and version the page has seen. */
+  #latest = '';
+  #latestVersion = 0;
 
-  constructor(actions: MasterEditorActions) {
+  constructor(actions: MasterEditorActions, inFlight: InFlight) {
     this.#textarea = h('textarea', {
       id: 'master-text',
       class: 'master-text',
@@ -60,25 +69,77 @@ export class MasterEditor {
       'aria-label': 'Master field text',
       'aria-describedby': 'master-message',
       oninput: () => this.#changed(),
+      onblur: () => {
+        if (!this.dirty && this.#latest !== this.#base)
+          this.#take(this.#latest, this.#latestVersion);
+      },
       onkeydown: (event: KeyboardEvent) => {
         if ((event.ctrlKey || event.metaKey) && event.key === 's') {
           event.preventDefault();
-          actions.onSave(this.text);
+          this.#requestSave(actions);
         }
       },
     });
     this.#format = h('span', { class: 'format-pill', 'data-testid': 'format' });
     this.#message = h('div', { id: 'master-message', class: 'master-message', role: 'alert' });
-    this.#stale = h(
+    // Focusable: a long master scrolls inside its box, and keyboard users must reach it.
+    this.#theirs = h('pre', {
+      class: 'conflict-text',
+      'data-testid': 'theirs',
+      tabindex: 0,
+      'aria-label': 'Their master text',
+    });
+    this.#yours = h('pre', {
+      class: 'conflict-text',
+      'data-testid': 'yours',
+      tabindex: 0,
+      'aria-label': 'Your master text',
+    });
+    this.#conflict = h(
       'div',
-      { class: 'notice', hidden: true },
-      'This post changed elsewhere while you were editing. ',
+      { class: 'conflict master-conflict', id: 'master-conflict', role: 'alert', hidden: true },
       h(
-        'button',
-        { class: 'link-button', onclick: () => actions.onLoadLatest() },
-        'Load the latest version',
+        'p',
+        { class: 'conflict-title' },
+        'The master changed elsewhere while you were editing. Nothing was overwritten: choose.',
       ),
-      ' (your unsaved text is replaced).',
+      h(
+        'div',
+        { class: 'conflict-panes' },
+        h('div', null, h('p', { class: 'conflict-name' }, 'Theirs (stored now)'), this.#theirs),
+        h('div', null, h('p', { class: 'conflict-name' }, 'Yours (not saved)'), this.#yours),
+      ),
+      h(
+        'div',
+        { class: 'actions' },
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'button',
+            onclick: () => {
+              // Keep the text; the next Save replaces theirs, on purpose.
+              this.#base = this.#latest;
+              this.#baseVersion = this.#latestVersion;
+              this.#changed();
+              this.#textarea.focus();
+            },
+          },
+          'Keep mine',
+        ),
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'button',
+            onclick: () => {
+              this.#take(this.#latest, this.#latestVersion);
+              this.#textarea.focus();
+            },
+          },
+          'Take theirs',
+        ),
+      ),
     );
     this.#preview = h('div', {
       id: 'preview',
@@ -86,24 +147,33 @@ export class MasterEditor {
       hidden: true,
       'aria-live': 'polite',
     });
-    this.#previewButton = h(
+    const previewButton = h(
       'button',
-      { class: 'button', onclick: () => actions.onPreview(this.text) },
+      {
+        type: 'button',
+        class: 'button',
+        ...inFlight.attrs('preview-master'),
+        onclick: () => actions.onPreview(this.text),
+      },
       'Preview changes',
     );
     this.#save = h(
       'button',
-      { class: 'button primary', id: 'save-master', onclick: () => actions.onSave(this.text) },
+      {
+        type: 'button',
+        class: 'button primary',
+        id: 'save-master',
+        ...inFlight.attrs('save-master'),
+        onclick: () => this.#requestSave(actions),
+      },
       'Save master',
     );
     this.#revert = h(
       'button',
       {
+        type: 'button',
         class: 'button ghost',
-        onclick: () => {
-          this.#textarea.value = this.#saved;
-          this.#changed();
-        },
+        onclick: () => this.#take(this.#latest, this.#latestVersion),
       },
       'Revert',
     );
@@ -121,10 +191,10 @@ export class MasterEditor {
         ),
         h('div', { class: 'format' }, h('span', { class: 'format-label' }, 'Format'), this.#format),
       ),
-      this.#stale,
+      this.#conflict,
       this.#textarea,
       this.#message,
-      h('div', { class: 'actions' }, this.#previewButton, this.#save, this.#revert),
+      h('div', { class: 'actions' }, previewButton, this.#save, this.#revert),
       this.#preview,
     );
     this.#changed();
@@ -134,33 +204,55 @@ export class MasterEditor {
     return this.#textarea.value;
   }
 
+  /** The user has text that is not what their edit started from. */
   get dirty(): boolean {
-    return this.#textarea.value !== this.#saved;
+    return this.#textarea.value !== this.#base;
   }
 
-  /** The master as stored. Keeps the user's unsaved text unless `force`. */
-  setMaster(master: string | null, force = false): void {
-    const wasDirty = this.dirty;
-    this.#saved = master ?? '';
-    if (force || !wasDirty) {
-      this.#textarea.value = this.#saved;
-      this.#stale.hidden = true;
-    } else if (this.#textarea.value !== this.#saved) {
-      this.#stale.hidden = false;
+  /** The stored master moved under the user's unsaved text. */
+  get conflict(): boolean {
+    return this.dirty && this.#latest !== this.#base && this.#textarea.value !== this.#latest;
+  }
+
+  /** The newest stored master the page has seen. */
+  get stored(): string {
+    return this.#latest;
+  }
+
+  /**
+   * The master as stored, at `version`. Replaces the text only when the user has nothing
+   * unsaved and is not in the field (or with `force`, after their own save).
+   */
+  setMaster(master: string | null, version: number, force = false): void {
+    const stored = master ?? '';
+    this.#latest = stored;
+    this.#latestVersion = version;
+    const typing = document.activeElement === this.#textarea;
+    if (force || (!this.dirty && !typing)) {
+      this.#take(stored, version);
+      return;
     }
-    this.#changed();
+    if (this.#textarea.value === stored || this.#base === stored) {
+      // The user's text is what is stored, or their edit started from it: still current.
+      if (this.#textarea.value === stored) this.#base = stored;
+      this.#baseVersion = version;
+    }
+    this.#changed(false);
   }
 
-  setBusy(busy: boolean): void {
-    for (const button of [this.#save, this.#previewButton, this.#revert]) button.disabled = busy;
-  }
-
-  /** Shows a format error and selects the line it names, so the eye lands on it. */
-  showError(message: string, line?: number): void {
+  /** Shows a format error and selects where it is (a line, or a JSON item), for the eye. */
+  showError(message: string, place: { line?: number; index?: number } = {}): void {
     this.#message.className = 'master-message error';
     replaceChildren(this.#message, h('strong', null, 'Not saved. '), message);
     this.clearPreview();
-    if (line !== undefined) this.#selectLine(line);
+    if (place.line !== undefined) this.#selectLine(place.line);
+    else if (place.index !== undefined) {
+      const range = jsonItemRange(this.#textarea.value, place.index);
+      if (range) {
+        this.#textarea.focus();
+        this.#textarea.setSelectionRange(range.start, range.end);
+      }
+    }
   }
 
   clearMessage(): void {
@@ -213,7 +305,25 @@ export class MasterEditor {
     replaceChildren(this.#preview);
   }
 
-  #changed(): void {
+  #requestSave(actions: MasterEditorActions): void {
+    if (this.conflict) {
+      this.#conflict.querySelector<HTMLButtonElement>('button')?.focus();
+      this.showError(
+        'The stored master changed while you were editing: keep yours or take theirs first.',
+      );
+      return;
+    }
+    actions.onSave(this.text, this.#baseVersion);
+  }
+
+  #take(text: string, version: number): void {
+    this.#base = text;
+    this.#baseVersion = version;
+    this.#textarea.value = text;
+    this.#changed();
+  }
+
+  #changed(textChanged = true): void {
     const format = detectFormat(this.#textarea.value);
     this.#format.textContent = FORMAT_LABELS[format] ?? format;
     this.#format.dataset.format = format;
@@ -221,8 +331,13 @@ export class MasterEditor {
     this.#save.textContent = this.dirty ? 'Save master' : 'Saved';
     this.#save.classList.toggle('primary', this.dirty);
     this.#revert.hidden = !this.dirty;
-    if (!this.dirty) this.#stale.hidden = true;
-    this.clearPreview();
+    const conflict = this.conflict;
+    this.#conflict.hidden = !conflict;
+    if (conflict) {
+      this.#theirs.textContent = this.#latest || '(empty)';
+      this.#yours.textContent = this.#textarea.value || '(empty)';
+    }
+    if (textChanged) this.clearPreview();
   }
 
   #selectLine(line: number): void {

@@ -1,5 +1,6 @@
 import type { SyncDirection, SyncStatus } from '@section-sync/core';
 import { h, replaceChildren } from '../dom.js';
+import type { InFlight } from '../in-flight.js';
 import { consistencyLabel } from './labels.js';
 
 export interface PostHeaderProps {
@@ -7,7 +8,6 @@ export interface PostHeaderProps {
   title: string;
   version: number;
   status: SyncStatus | undefined;
-  onSync: (direction: SyncDirection) => void;
 }
 
 const DIFFERENCE_WORDS: Record<string, string> = {
@@ -19,96 +19,104 @@ const DIFFERENCE_WORDS: Record<string, string> = {
   missing_in_sections: 'only in the master',
 };
 
-/** Title, version, the consistency badge (with the differences), and one button per direction. */
-export function renderPostHeader(container: HTMLElement, props: PostHeaderProps): void {
-  const status = props.status;
-  const ok = status?.status === 'OK';
-  replaceChildren(
-    container,
-    h(
-      'div',
-      { class: 'post-head' },
+/**
+ * Title, version, the consistency badge (with the differences), and one button per direction.
+ * The buttons are made once and kept, so a live refresh never takes focus away from them.
+ */
+export class PostHeader {
+  readonly element: HTMLElement;
+  readonly #summary: HTMLElement;
+  readonly #both: HTMLButtonElement;
+
+  constructor(inFlight: InFlight, onSync: (direction: SyncDirection) => void) {
+    const button = (direction: SyncDirection, label: string) =>
       h(
-        'div',
-        null,
-        h('p', { class: 'eyebrow' }, `Post ${props.postId} · version ${props.version}`),
-        h('h1', { class: 'post-title' }, props.title),
-      ),
-      h(
-        'div',
+        'button',
         {
-          class: 'consistency',
-          id: 'consistency',
-          'data-status': status ? (ok ? 'ok' : 'bad') : 'unknown',
-          role: 'status',
+          class: 'button',
+          type: 'button',
+          'data-direction': direction,
+          ...inFlight.attrs(`sync:${direction}`),
+          onclick: () => onSync(direction),
         },
-        h('span', { class: 'dot', 'aria-hidden': 'true' }),
-        status ? consistencyLabel(status.status) : 'Checking…',
-        status && !ok
-          ? h(
-              'span',
-              { class: 'muted' },
-              ` · master ${status.masterCount}, rows ${status.sectionCount}`,
-            )
-          : null,
+        label,
+      );
+    this.#summary = h('div');
+    this.#both = button('both', 'Both ways');
+    this.element = h(
+      'div',
+      { class: 'post-header' },
+      this.#summary,
+      h(
+        'div',
+        { class: 'sync-bar', role: 'group', 'aria-label': 'Sync this post' },
+        h('span', { class: 'sync-label' }, 'Sync'),
+        button('to_sections', 'Master → sections'),
+        button('to_development', 'Sections → master'),
+        this.#both,
       ),
-    ),
-    status && status.differences.length > 0
-      ? h(
-          'ul',
-          { class: 'differences' },
-          ...status.differences
-            .slice(0, 6)
-            .map((d) =>
-              h(
-                'li',
-                null,
-                h('strong', null, `#${d.order} `),
-                DIFFERENCE_WORDS[d.field] ?? d.field,
-                d.master !== null || d.section !== null
-                  ? h(
-                      'span',
-                      { class: 'muted' },
-                      ` — master: ${fmt(d.master)}, section: ${fmt(d.section)}`,
-                    )
-                  : null,
+    );
+  }
+
+  update(props: PostHeaderProps): void {
+    const status = props.status;
+    const ok = status?.status === 'OK';
+    this.#both.classList.toggle('primary', status !== undefined && !ok);
+    replaceChildren(
+      this.#summary,
+      h(
+        'div',
+        { class: 'post-head' },
+        h(
+          'div',
+          null,
+          h('p', { class: 'eyebrow' }, `Post ${props.postId} · version ${props.version}`),
+          h('h1', { class: 'post-title' }, props.title),
+        ),
+        h(
+          'div',
+          {
+            class: 'consistency',
+            id: 'consistency',
+            'data-status': status ? (ok ? 'ok' : 'bad') : 'unknown',
+            role: 'status',
+          },
+          h('span', { class: 'dot', 'aria-hidden': 'true' }),
+          status ? consistencyLabel(status.status) : 'Checking…',
+          status && !ok
+            ? h(
+                'span',
+                { class: 'muted' },
+                ` · master ${status.masterCount}, rows ${status.sectionCount}`,
+              )
+            : null,
+        ),
+      ),
+      status && status.differences.length > 0
+        ? h(
+            'ul',
+            { class: 'differences' },
+            ...status.differences
+              .slice(0, 6)
+              .map((d) =>
+                h(
+                  'li',
+                  null,
+                  h('strong', null, `#${d.order} `),
+                  DIFFERENCE_WORDS[d.field] ?? d.field,
+                  d.master !== null || d.section !== null
+                    ? h(
+                        'span',
+                        { class: 'muted' },
+                        ` — master: ${fmt(d.master)}, section: ${fmt(d.section)}`,
+                      )
+                    : null,
+                ),
               ),
-            ),
-        )
-      : null,
-    h(
-      'div',
-      { class: 'sync-bar', role: 'group', 'aria-label': 'Sync this post' },
-      h('span', { class: 'sync-label' }, 'Sync'),
-      h(
-        'button',
-        {
-          class: 'button',
-          'data-direction': 'to_sections',
-          onclick: () => props.onSync('to_sections'),
-        },
-        'Master → sections',
-      ),
-      h(
-        'button',
-        {
-          class: 'button',
-          'data-direction': 'to_development',
-          onclick: () => props.onSync('to_development'),
-        },
-        'Sections → master',
-      ),
-      h(
-        'button',
-        {
-          class: `button${ok ? '' : ' primary'}`,
-          'data-direction': 'both',
-          onclick: () => props.onSync('both'),
-        },
-        'Both ways',
-      ),
-    ),
-  );
+          )
+        : null,
+    );
+  }
 }
 
 function fmt(value: string | number | null): string {

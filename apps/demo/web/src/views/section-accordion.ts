@@ -1,11 +1,9 @@
 import type { Section } from '@section-sync/core';
 import { h, replaceChildren } from '../dom.js';
+import type { InFlight } from '../in-flight.js';
+import { SectionItem, type SectionItemHost, type SectionPatch } from './section-item.js';
 
-export interface SectionPatch {
-  heading: string;
-  description: string;
-  status: string;
-}
+export type { SectionPatch } from './section-item.js';
 
 export interface SectionAccordionActions {
   onSave: (section: Section, patch: SectionPatch) => void;
@@ -14,8 +12,6 @@ export interface SectionAccordionActions {
   onReorder: (sectionIds: string[]) => void;
   onAdd: (heading: string) => void;
 }
-
-const STATUSES = ['draft', 'outlined', 'in_progress', 'review', 'complete'];
 
 /** Moves `id` one place up (-1) or down (+1) in `ids`; the same list when it cannot move. */
 export function moveId(ids: readonly string[], id: string, step: -1 | 1): string[] {
@@ -43,44 +39,64 @@ export function dropId(
 
 /**
  * The green sections module: one accordion item per `post_section` row (heading, description,
- * status), expand to edit inline; reorder by drag and drop or with the move buttons (keyboard);
- * add and delete. Open items and unsaved edits survive a re-render (live refresh).
+ * status), expand to edit inline; reorder by drag and drop or with the move buttons (keyboard,
+ * touch); add and delete. Items are kept across renders, so a live refresh never takes away
+ * focus or a field being typed in.
  */
 export class SectionAccordion {
   readonly element: HTMLElement;
   readonly #list: HTMLOListElement;
   readonly #actions: SectionAccordionActions;
-  readonly #open = new Set<string>();
-  readonly #drafts = new Map<string, SectionPatch>();
-  #sections: Section[] = [];
+  readonly #host: SectionItemHost;
+  readonly #items = new Map<string, SectionItem>();
+  readonly #addInput: HTMLInputElement;
+  readonly #addError: HTMLElement;
+  #order: string[] = [];
   #dragged: string | undefined;
-  #focusAfterRender: { sectionId: string; button: 'up' | 'down' } | undefined;
+  #focusAfterMove: { sectionId: string; button: 'up' | 'down' } | undefined;
 
-  constructor(actions: SectionAccordionActions) {
+  constructor(actions: SectionAccordionActions, inFlight: InFlight) {
     this.#actions = actions;
+    this.#host = this.#makeHost(inFlight);
     this.#list = h('ol', { class: 'accordion', id: 'sections', 'aria-label': 'Sections' });
-    const addInput = h('input', {
-      name: 'heading',
+    this.#addInput = h('input', {
+      name: 'new-heading',
+      id: 'new-section-heading',
       class: 'input',
       placeholder: 'New section heading',
-      'aria-label': 'New section heading',
-      required: true,
+      'aria-required': 'true',
       maxlength: 1000,
+      autocomplete: 'off',
     });
+    this.#addError = h('p', { class: 'field-error', id: 'new-section-error', hidden: true });
+    this.#addInput.addEventListener('input', () => this.#setAddError(undefined));
     const addForm = h(
       'form',
       {
         class: 'add-section',
+        novalidate: true,
         onsubmit: (event: SubmitEvent) => {
           event.preventDefault();
-          const heading = addInput.value.trim();
-          if (!heading) return;
-          addInput.value = '';
+          const heading = this.#addInput.value.trim();
+          if (!heading) {
+            this.#setAddError('Type a heading for the new section first.');
+            return;
+          }
           actions.onAdd(heading);
         },
       },
-      addInput,
-      h('button', { class: 'button', type: 'submit' }, 'Add section'),
+      h('label', { class: 'visually-hidden', for: 'new-section-heading' }, 'New section heading'),
+      h(
+        'div',
+        { class: 'add-row' },
+        this.#addInput,
+        h(
+          'button',
+          { class: 'button', type: 'submit', ...inFlight.attrs('add-section') },
+          'Add section',
+        ),
+      ),
+      this.#addError,
     );
     this.element = h(
       'section',
@@ -92,24 +108,49 @@ export class SectionAccordion {
           'div',
           null,
           h('h2', { id: 'sections-title', class: 'card-title' }, 'Sections'),
-          h('p', { class: 'card-sub' }, h('code', null, 'post_section'), ' rows · drag to reorder'),
+          h(
+            'p',
+            { class: 'card-sub' },
+            h('code', null, 'post_section'),
+            ' rows · drag, or use ↑ ↓ to reorder',
+          ),
         ),
       ),
       this.#list,
       addForm,
-      h('datalist', { id: 'status-options' }, ...STATUSES.map((s) => h('option', { value: s }))),
     );
   }
 
+  /** The ids in the order shown. */
   get sectionIds(): string[] {
-    return this.#sections.map((s) => s.id);
+    return [...this.#order];
+  }
+
+  /** The item of a section, for field errors after a refused write. */
+  item(sectionId: string): SectionItem | undefined {
+    return this.#items.get(sectionId);
+  }
+
+  /** After a section was added: clear the input for the next one. */
+  added(): void {
+    this.#addInput.value = '';
+  }
+
+  /** A refusal of the add form (a 422 of the new heading). */
+  showAddError(message: string): void {
+    this.#setAddError(message);
+    this.#addInput.focus();
   }
 
   render(sections: Section[]): void {
-    this.#sections = sections;
     const ids = new Set(sections.map((s) => s.id));
-    for (const id of [...this.#open]) if (!ids.has(id)) this.#open.delete(id);
-    for (const id of [...this.#drafts.keys()]) if (!ids.has(id)) this.#drafts.delete(id);
+    for (const [id, item] of this.#items) {
+      if (!ids.has(id)) {
+        item.element.remove();
+        this.#items.delete(id);
+      }
+    }
+    this.#order = sections.map((s) => s.id);
     if (sections.length === 0) {
       replaceChildren(
         this.#list,
@@ -121,248 +162,92 @@ export class SectionAccordion {
       );
       return;
     }
-    const focus = this.#focusedControl();
-    replaceChildren(this.#list, ...sections.map((s, i) => this.#item(s, i, sections.length)));
-    if (focus && !this.#focusAfterRender) this.#restoreFocus(focus);
-    if (this.#focusAfterRender) {
+    this.#list.querySelector('.accordion-empty')?.remove();
+    const active = document.activeElement as HTMLElement | null;
+    const selection =
+      active instanceof HTMLInputElement || active instanceof HTMLTextAreaElement
+        ? { start: active.selectionStart, end: active.selectionEnd }
+        : undefined;
+    sections.forEach((section, index) => {
+      let item = this.#items.get(section.id);
+      if (!item) {
+        item = new SectionItem(section, this.#host);
+        this.#items.set(section.id, item);
+      }
+      item.update(section, index, sections.length);
+      // Move only what is out of place: a moved element loses focus, the others keep it.
+      if (this.#list.children[index] !== item.element) {
+        this.#list.insertBefore(item.element, this.#list.children[index] ?? null);
+      }
+    });
+    if (this.#focusAfterMove) {
       // Keep keyboard focus on the moved section: the same button, or the other at an end.
-      const { sectionId, button } = this.#focusAfterRender;
-      this.#focusAfterRender = undefined;
-      const other = button === 'up' ? 'down' : 'up';
-      const item = this.#list.querySelector(`[data-id="${sectionId}"]`);
-      const preferred = item?.querySelector<HTMLButtonElement>(`.move-${button}`);
-      (preferred?.disabled
-        ? item?.querySelector<HTMLButtonElement>(`.move-${other}`)
-        : preferred
-      )?.focus();
+      const { sectionId, button } = this.#focusAfterMove;
+      this.#focusAfterMove = undefined;
+      const element = this.#items.get(sectionId)?.element;
+      const preferred = element?.querySelector<HTMLButtonElement>(`.move-${button}`);
+      const other = element?.querySelector<HTMLButtonElement>(
+        `.move-${button === 'up' ? 'down' : 'up'}`,
+      );
+      (preferred?.disabled ? other : preferred)?.focus({ preventScroll: false });
+    } else if (active && active !== document.activeElement && active.isConnected) {
+      active.focus({ preventScroll: true });
+      if (selection && 'setSelectionRange' in active && selection.start !== null) {
+        (active as HTMLInputElement).setSelectionRange(
+          selection.start,
+          selection.end ?? selection.start,
+        );
+      }
     }
   }
 
-  #item(section: Section, index: number, count: number): HTMLLIElement {
-    const open = this.#open.has(section.id);
-    const draft = this.#drafts.get(section.id);
-    const bodyId = `section-${section.id}-body`;
-    const values = draft ?? {
-      heading: section.heading,
-      description: section.description,
-      status: section.status,
-    };
-    const heading = h('input', { class: 'input', name: 'heading', value: values.heading });
-    const description = h('textarea', { class: 'input', name: 'description', rows: 3 });
-    description.value = values.description;
-    const status = h('input', {
-      class: 'input',
-      name: 'status',
-      value: values.status,
-      list: 'status-options',
-    });
-    const remember = () =>
-      this.#drafts.set(section.id, {
-        heading: heading.value,
-        description: description.value,
-        status: status.value,
-      });
-    for (const field of [heading, description, status]) field.addEventListener('input', remember);
-
-    const move = (step: -1 | 1) => {
-      this.#focusAfterRender = { sectionId: section.id, button: step < 0 ? 'up' : 'down' };
-      this.#actions.onReorder(moveId(this.sectionIds, section.id, step));
-    };
-
-    const item = h(
-      'li',
-      {
-        class: `acc-item${open ? ' open' : ''}`,
-        'data-id': section.id,
-        'data-testid': 'section',
-      },
-      h(
-        'div',
-        {
-          class: 'acc-head',
-          draggable: true,
-          ondragstart: (event: DragEvent) => {
-            this.#dragged = section.id;
-            item.classList.add('dragging');
-            event.dataTransfer?.setData('text/plain', String(section.id));
-            if (event.dataTransfer) event.dataTransfer.effectAllowed = 'move';
-          },
-          ondragend: () => {
-            this.#dragged = undefined;
-            item.classList.remove('dragging');
-            this.#clearDropMarks();
-          },
-        },
-        h('span', { class: 'drag-handle', 'aria-hidden': 'true', title: 'Drag to reorder' }, '⠿'),
-        h('span', { class: 'acc-order' }, section.order),
-        h(
-          'button',
-          {
-            class: 'acc-toggle',
-            'aria-expanded': String(open),
-            'aria-controls': bodyId,
-            onclick: () => {
-              if (this.#open.has(section.id)) this.#open.delete(section.id);
-              else this.#open.add(section.id);
-              this.render(this.#sections);
-            },
-          },
-          h('span', { class: 'acc-heading', 'data-testid': 'section-heading' }, section.heading),
-          section.description
-            ? h(
-                'span',
-                { class: 'acc-desc', 'data-testid': 'section-description' },
-                section.description,
-              )
-            : h('span', { class: 'acc-desc muted' }, 'No description'),
-        ),
-        h(
-          'span',
-          { class: 'status-pill', 'data-status': section.status },
-          section.status.replace('_', ' '),
-        ),
-        h(
-          'span',
-          { class: 'move-buttons' },
-          h(
-            'button',
-            {
-              class: 'icon-button move-up',
-              'aria-label': `Move “${section.heading}” up`,
-              title: 'Move up',
-              disabled: index === 0,
-              onclick: () => move(-1),
-            },
-            '↑',
-          ),
-          h(
-            'button',
-            {
-              class: 'icon-button move-down',
-              'aria-label': `Move “${section.heading}” down`,
-              title: 'Move down',
-              disabled: index === count - 1,
-              onclick: () => move(1),
-            },
-            '↓',
-          ),
-        ),
-      ),
-      h(
-        'form',
-        {
-          class: 'acc-body',
-          id: bodyId,
-          hidden: !open,
-          onsubmit: (event: SubmitEvent) => {
-            event.preventDefault();
-            this.#actions.onSave(section, {
-              heading: heading.value,
-              description: description.value,
-              status: status.value,
-            });
-          },
-        },
-        h('label', { class: 'field' }, h('span', null, 'Heading'), heading),
-        h('label', { class: 'field' }, h('span', null, 'Description'), description),
-        h('label', { class: 'field field-status' }, h('span', null, 'Status'), status),
-        h(
-          'div',
-          { class: 'actions' },
-          h('button', { class: 'button primary', type: 'submit' }, 'Save section'),
-          h(
-            'button',
-            {
-              class: 'button ghost',
-              type: 'button',
-              onclick: () => {
-                this.#drafts.delete(section.id);
-                this.#open.delete(section.id);
-                this.render(this.#sections);
-              },
-            },
-            'Cancel',
-          ),
-          h(
-            'button',
-            {
-              class: 'button danger',
-              type: 'button',
-              'aria-label': `Delete “${section.heading}”`,
-              onclick: () => this.#actions.onDelete(section),
-            },
-            'Delete',
-          ),
-        ),
-      ),
-    );
-    item.addEventListener('dragover', (event) => {
-      if (this.#dragged === undefined || this.#dragged === section.id) return;
-      event.preventDefault();
-      if (event.dataTransfer) event.dataTransfer.dropEffect = 'move';
-      const after = this.#isLowerHalf(item, event);
-      this.#clearDropMarks();
-      item.classList.add(after ? 'drop-after' : 'drop-before');
-    });
-    item.addEventListener('dragleave', () => item.classList.remove('drop-after', 'drop-before'));
-    item.addEventListener('drop', (event) => {
-      event.preventDefault();
-      const dragged = this.#dragged;
-      this.#clearDropMarks();
-      if (dragged === undefined || dragged === section.id) return;
-      const next = dropId(this.sectionIds, dragged, section.id, this.#isLowerHalf(item, event));
-      if (next.join() !== this.sectionIds.join()) this.#actions.onReorder(next);
-    });
-    return item;
-  }
-
-  // A live refresh redraws the list: the control that had focus (a move button, a field being
-  // typed in) gets it back, caret included.
-  #focusedControl():
-    | { sectionId: string; selector: string; start: number | null; end: number | null }
-    | undefined {
-    const active = document.activeElement;
-    if (!(active instanceof HTMLElement) || !this.#list.contains(active)) return undefined;
-    const item = active.closest<HTMLElement>('[data-id]');
-    if (!item?.dataset.id) return undefined;
-    const name = active.getAttribute('name');
-    const selector = name
-      ? `[name="${name}"]`
-      : (['move-up', 'move-down', 'acc-toggle'].find((c) => active.classList.contains(c)) ?? '');
-    if (!selector) return undefined;
-    const field = active as HTMLInputElement;
+  #makeHost(inFlight: InFlight): SectionItemHost {
     return {
-      sectionId: item.dataset.id,
-      selector: selector.startsWith('[') ? selector : `.${selector}`,
-      start: 'selectionStart' in field ? field.selectionStart : null,
-      end: 'selectionEnd' in field ? field.selectionEnd : null,
+      inFlight,
+      onToggle: (item) => item.setOpen(!item.open),
+      onMove: (item, step) => {
+        this.#focusAfterMove = { sectionId: item.id, button: step < 0 ? 'up' : 'down' };
+        const next = moveId(this.#order, item.id, step);
+        if (next.join() === this.#order.join()) this.#focusAfterMove = undefined;
+        else this.#actions.onReorder(next);
+      },
+      onSave: (section, patch) => this.#actions.onSave(section, patch),
+      onDelete: (section) => this.#actions.onDelete(section),
+      onDragStart: (item) => {
+        this.#dragged = item.id;
+      },
+      onDragEnd: () => {
+        this.#dragged = undefined;
+        this.#clearDropMarks();
+      },
+      onDragOver: (item, event) => {
+        if (this.#dragged === undefined || this.#dragged === item.id) return;
+        event.preventDefault();
+        if (event.dataTransfer) event.dataTransfer.dropEffect = 'move';
+        this.#clearDropMarks();
+        item.element.classList.add(isLowerHalf(item.element, event) ? 'drop-after' : 'drop-before');
+      },
+      onDrop: (item, event) => {
+        event.preventDefault();
+        const dragged = this.#dragged;
+        this.#clearDropMarks();
+        if (dragged === undefined || dragged === item.id) return;
+        const next = dropId(this.#order, dragged, item.id, isLowerHalf(item.element, event));
+        if (next.join() !== this.#order.join()) this.#actions.onReorder(next);
+      },
     };
   }
 
-  #restoreFocus(focus: {
-    sectionId: string;
-    selector: string;
-    start: number | null;
-    end: number | null;
-  }): void {
-    const control = this.#list.querySelector<HTMLInputElement>(
-      `[data-id="${focus.sectionId}"] ${focus.selector}`,
-    );
-    if (!control) return;
-    control.focus();
-    if (focus.start !== null && typeof control.setSelectionRange === 'function') {
-      control.setSelectionRange(focus.start, focus.end ?? focus.start);
+  #setAddError(message: string | undefined): void {
+    this.#addError.hidden = message === undefined;
+    this.#addError.textContent = message ?? '';
+    if (message === undefined) {
+      this.#addInput.removeAttribute('aria-invalid');
+      this.#addInput.removeAttribute('aria-describedby');
+    } else {
+      this.#addInput.setAttribute('aria-invalid', 'true');
+      this.#addInput.setAttribute('aria-describedby', 'new-section-error');
     }
-  }
-
-  /** After saving a section its draft is done with. */
-  saved(sectionId: string): void {
-    this.#drafts.delete(sectionId);
-  }
-
-  #isLowerHalf(item: HTMLElement, event: DragEvent): boolean {
-    const box = item.getBoundingClientRect();
-    return event.clientY > box.top + box.height / 2;
   }
 
   #clearDropMarks(): void {
@@ -370,4 +255,9 @@ export class SectionAccordion {
       el.classList.remove('drop-after', 'drop-before');
     }
   }
+}
+
+function isLowerHalf(element: HTMLElement, event: DragEvent): boolean {
+  const box = element.getBoundingClientRect();
+  return event.clientY > box.top + box.height / 2;
 }

@@ -1,4 +1,4 @@
--- 0003: the sync inside the database. Both directions, the recursion guard, the sync log and
+-- Repeatable (re-applied by migrate whenever a function file changes): the sync inside the database. Both directions, the recursion guard, the sync log and
 -- rollback. Every write here is set-based: a sync costs a fixed number of statements whatever
 -- the number of sections, and one statement on post_section costs one render per touched post.
 --
@@ -166,7 +166,7 @@ BEGIN
       GET STACKED DIAGNOSTICS v_message = MESSAGE_TEXT;
       SELECT count(*) INTO v_count FROM {{schema}}.post_section s WHERE s.post_id = p_post_id;
       -- No section changed: the entry holds the two masters only.
-      INSERT INTO {{schema}}.section_sync_log
+      INSERT INTO section_sync.log
         (post_id, direction, origin, outcome, changes, before, after, message)
       VALUES (p_post_id, 'to_sections', section_sync.setting('section_sync.origin', 'trigger'),
         'invalid', section_sync.no_changes(v_count),
@@ -211,7 +211,7 @@ BEGIN
   END IF;
   -- The log's "after": the updated and moved sections, and the created ones (ids not seen
   -- before), as they are now.
-  INSERT INTO {{schema}}.section_sync_log
+  INSERT INTO section_sync.log
     (post_id, direction, origin, outcome, changes, before, after)
   SELECT p_post_id, 'to_sections', section_sync.setting('section_sync.origin', 'trigger'),
     'applied', v_plan->'changes',
@@ -423,7 +423,7 @@ BEGIN
     RETURNING d.post_id
   ),
   logged AS (
-    INSERT INTO {{schema}}.section_sync_log
+    INSERT INTO section_sync.log
       (post_id, direction, origin, outcome, changes, before, after, rollback_of)
     SELECT p.post_id, p_direction, section_sync.setting('section_sync.origin', 'trigger'),
       'applied', c.changes,
@@ -559,7 +559,7 @@ CREATE OR REPLACE FUNCTION section_sync.raise_log_entry_not_found(p_post_id bigi
 RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
   v_pruned boolean := EXISTS (
-    SELECT 1 FROM {{schema}}.section_sync_log_pruned m
+    SELECT 1 FROM section_sync.log_pruned m
     WHERE m.post_id = p_post_id AND m.up_to >= p_entry_id);
 BEGIN
   RAISE EXCEPTION USING ERRCODE = 'SS404',
@@ -581,7 +581,7 @@ CREATE OR REPLACE FUNCTION section_sync.sections_before(p_post_id bigint, p_entr
 RETURNS jsonb LANGUAGE sql STABLE AS $$
   WITH later AS (
     SELECT l.id, l.before, l.after
-    FROM {{schema}}.section_sync_log l
+    FROM section_sync.log l
     WHERE l.post_id = p_post_id AND l.id >= p_entry_id
   ),
   images AS (
@@ -634,7 +634,7 @@ DECLARE
   v_result jsonb;
 BEGIN
   PERFORM section_sync.lock_post(p_post_id);
-  SELECT l.post_id INTO v_entry_post FROM {{schema}}.section_sync_log l WHERE l.id = p_entry_id;
+  SELECT l.post_id INTO v_entry_post FROM section_sync.log l WHERE l.id = p_entry_id;
   IF NOT FOUND THEN
     PERFORM section_sync.raise_log_entry_not_found(p_post_id, p_entry_id);
   END IF;

@@ -1,4 +1,4 @@
--- 0004: the store's set-based SQL. Every API write is one call of section_sync.store_write
+-- Repeatable (re-applied by migrate whenever a function file changes): the store's set-based SQL. Every API write is one call of section_sync.store_write
 -- (settings, per-post lock, version check, the write, read-back: one round trip); the
 -- consistency check, bulk sync and the sync log reader are one statement each. The functions
 -- name the tables with {{schema}}, so the TypeScript store never needs to know the schema.
@@ -416,7 +416,7 @@ RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
   v_entry_id bigint := (p_args->>'entryId')::bigint;
 BEGIN
-  PERFORM 1 FROM {{schema}}.section_sync_log l WHERE l.id = v_entry_id AND l.post_id = p_post_id;
+  PERFORM 1 FROM section_sync.log l WHERE l.id = v_entry_id AND l.post_id = p_post_id;
   IF NOT FOUND THEN
     PERFORM section_sync.raise_log_entry_not_found(p_post_id, v_entry_id);
   END IF;
@@ -709,7 +709,7 @@ CREATE OR REPLACE FUNCTION section_sync.store_sync_log(
           'createdAt', to_char(l.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
         ) ORDER BY l.id DESC)
       FROM (
-        SELECT * FROM {{schema}}.section_sync_log l
+        SELECT * FROM section_sync.log l
         WHERE l.post_id = p_post_id AND (p_before IS NULL OR l.id < p_before)
         ORDER BY l.id DESC
         LIMIT p_limit

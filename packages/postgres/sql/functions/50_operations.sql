@@ -1,4 +1,4 @@
--- 0006: operations. Retention of the sync log (prune in batches, oldest first, never a post's
+-- Repeatable (re-applied by migrate whenever a function file changes): operations. Retention of the sync log (prune in batches, oldest first, never a post's
 -- newest entry) and the totals the metrics are made of. On the write path this adds one small
 -- queued-count row per log entry (no shared row is updated, so writers of different posts never
 -- wait on each other); the counting itself happens at scrape time.
@@ -10,7 +10,7 @@
 CREATE OR REPLACE FUNCTION section_sync.queue_log_count() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-  INSERT INTO {{schema}}.section_sync_log_uncounted
+  INSERT INTO section_sync.log_uncounted
     (direction, origin, outcome, created, updated, moved, deleted)
   VALUES (NEW.direction, NEW.origin, NEW.outcome,
     coalesce((NEW.changes->>'created')::int, 0), coalesce((NEW.changes->>'updated')::int, 0),
@@ -18,20 +18,20 @@ BEGIN
   RETURN NULL;
 END $$;
 
-DROP TRIGGER IF EXISTS section_sync_log_count ON {{schema}}.section_sync_log;
+DROP TRIGGER IF EXISTS section_sync_log_count ON section_sync.log;
 CREATE TRIGGER section_sync_log_count
-  AFTER INSERT ON {{schema}}.section_sync_log
+  AFTER INSERT ON section_sync.log
   FOR EACH ROW EXECUTE FUNCTION section_sync.queue_log_count();
 
--- Moves the queued counts into section_sync_totals: DELETE ... RETURNING takes each queued row
+-- Moves the queued counts into section_sync.totals: DELETE ... RETURNING takes each queued row
 -- exactly once, even with several instances folding at the same moment (the second waits for
 -- the first's rows, then finds them gone).
 CREATE OR REPLACE FUNCTION section_sync.fold_log_totals()
 RETURNS void LANGUAGE sql AS $$
   WITH taken AS (
-    DELETE FROM {{schema}}.section_sync_log_uncounted RETURNING *
+    DELETE FROM section_sync.log_uncounted RETURNING *
   )
-  INSERT INTO {{schema}}.section_sync_totals AS t
+  INSERT INTO section_sync.totals AS t
     (direction, origin, outcome, syncs, created, updated, moved, deleted)
   SELECT q.direction, q.origin, q.outcome, count(*), sum(q.created), sum(q.updated),
          sum(q.moved), sum(q.deleted)
@@ -60,18 +60,18 @@ BEGIN
           'outcome', t.outcome, 'syncs', t.syncs, 'created', t.created, 'updated', t.updated,
           'moved', t.moved, 'deleted', t.deleted)
         ORDER BY t.direction, t.origin, t.outcome)
-      FROM {{schema}}.section_sync_totals t), '[]'::jsonb),
+      FROM section_sync.totals t), '[]'::jsonb),
     'check', (
       SELECT jsonb_build_object('checkedAt', st.checked_at, 'checkedPosts', st.checked_posts,
                                 'inconsistentPosts', st.inconsistent_posts)
-      FROM {{schema}}.section_sync_state st
+      FROM section_sync.state st
       WHERE st.id AND st.checked_at IS NOT NULL));
 END $$;
 
 -- Records what a whole-database consistency check found (CLI `check`), for the metrics.
 CREATE OR REPLACE FUNCTION section_sync.record_check(p_posts bigint, p_inconsistent bigint)
 RETURNS void LANGUAGE sql AS $$
-  UPDATE {{schema}}.section_sync_state
+  UPDATE section_sync.state
   SET checked_at = now(), checked_posts = p_posts, inconsistent_posts = p_inconsistent
   WHERE id
 $$;
@@ -102,10 +102,10 @@ BEGIN
   END IF;
   WITH RECURSIVE post_ids AS (
     -- The next posts that have entries: one index probe each (a loose index scan).
-    (SELECT l.post_id FROM {{schema}}.section_sync_log l
+    (SELECT l.post_id FROM section_sync.log l
      WHERE l.post_id > p_after ORDER BY l.post_id LIMIT 1)
     UNION ALL
-    SELECT (SELECT l.post_id FROM {{schema}}.section_sync_log l
+    SELECT (SELECT l.post_id FROM section_sync.log l
             WHERE l.post_id > p.post_id ORDER BY l.post_id LIMIT 1)
     FROM post_ids p
     WHERE p.post_id IS NOT NULL
@@ -118,30 +118,30 @@ BEGIN
     FROM chunk c
     -- the newest entry past the v_keep newest: it and every older one may go
     CROSS JOIN LATERAL (
-      SELECT l.id AS cut FROM {{schema}}.section_sync_log l
+      SELECT l.id AS cut FROM section_sync.log l
       WHERE l.post_id = c.post_id ORDER BY l.id DESC OFFSET v_keep LIMIT 1) k
     CROSS JOIN LATERAL (
       SELECT CASE WHEN p_older_than IS NULL THEN k.cut
                   ELSE coalesce(max(l.id), 0) END AS cut
-      FROM {{schema}}.section_sync_log l
+      FROM section_sync.log l
       WHERE p_older_than IS NOT NULL AND l.post_id = c.post_id
         AND l.created_at < now() - p_older_than) a
   ),
   doomed AS MATERIALIZED (
     SELECT l.post_id, l.id
     FROM cutoff c
-    JOIN {{schema}}.section_sync_log l ON l.post_id = c.post_id AND l.id <= c.cut
+    JOIN section_sync.log l ON l.post_id = c.post_id AND l.id <= c.cut
     ORDER BY l.post_id, l.id
     LIMIT CASE WHEN p_dry_run THEN NULL ELSE p_limit END
   ),
   deleted AS (
-    DELETE FROM {{schema}}.section_sync_log l
+    DELETE FROM section_sync.log l
     USING doomed d
     WHERE l.id = d.id AND NOT p_dry_run
     RETURNING l.post_id, l.id
   ),
   marked AS (
-    INSERT INTO {{schema}}.section_sync_log_pruned AS m (post_id, up_to)
+    INSERT INTO section_sync.log_pruned AS m (post_id, up_to)
     SELECT d.post_id, max(d.id) FROM deleted d GROUP BY d.post_id
     ON CONFLICT (post_id) DO UPDATE SET up_to = greatest(m.up_to, EXCLUDED.up_to)
   )

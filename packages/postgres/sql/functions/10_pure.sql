@@ -1,4 +1,4 @@
--- 0002: the PL/pgSQL port of the pure core: parse, plan, render (README "The rules, exactly").
+-- Repeatable (re-applied by migrate whenever a function file changes): the PL/pgSQL port of the pure core: parse, plan, render (README "The rules, exactly").
 -- The TypeScript functions are the specification; test/sql-conformance.test.ts and
 -- test/sql-differential.test.ts hold these to them. Everything here is set-based: one query
 -- over the lines or items, never a loop of statements per section.
