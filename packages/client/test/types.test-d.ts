@@ -1,3 +1,4 @@
+import { Agent, interceptors } from 'undici';
 import { describe, expectTypeOf, test } from 'vitest';
 import {
   type AuthenticationError,
@@ -137,6 +138,11 @@ describe('wrong arguments do not compile', () => {
     void client.getSyncLog(7, { signal: 'stop' });
     // @ts-expect-error baseUrl is required
     createClient({ prefix: '/api' });
+  });
+
+  test("a dispatcher composed with undici's interceptors is accepted", () => {
+    const dispatcher = new Agent().compose(interceptors.retry({ maxRetries: 3 }));
+    createClient({ baseUrl: 'http://127.0.0.1:5000', dispatcher, retry: false });
   });
 
   test('all string forms of the master are accepted', () => {

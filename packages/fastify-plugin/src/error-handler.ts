@@ -18,7 +18,7 @@ import {
   RouteNotFoundError,
   UnsupportedMediaTypeError,
 } from './errors.js';
-import { isHostError } from './guest/host-errors.js';
+import { echoRequestId, isHostError } from './guest/host-errors.js';
 import type { SyncMetrics } from './observability/metrics.js';
 
 /** Seconds a client should wait before retrying after a 503. */
@@ -95,7 +95,8 @@ function fromDomainError(error: SectionSyncError): ErrorAnswer | undefined {
     });
   }
   if (error instanceof InvalidOperationError) {
-    return answer(400, error.code, error.message, error.details);
+    // 400 unless the code says the request is fine but the post's state refuses it (409).
+    return answer(DOMAIN_ERROR_STATUS[error.code] ?? 400, error.code, error.message, error.details);
   }
   const status = DOMAIN_ERROR_STATUS[error.code];
   if (status === undefined) return undefined;
@@ -164,6 +165,7 @@ export function installErrorHandlers(
   scope.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
     // Thrown from an error handler, it goes to the parent's: the host's, or Fastify's default.
     if (isHostError(error, request)) throw error;
+    echoRequestId(request, reply);
     const answer = toErrorAnswer(error, bodyLimit);
     logFailure(request, error, answer);
     metrics?.countError(answer.body.code);
@@ -171,6 +173,7 @@ export function installErrorHandlers(
     return reply.code(answer.statusCode).send(answer.body);
   });
   scope.setNotFoundHandler((request, reply) => {
+    echoRequestId(request, reply);
     const answer = fromPluginError(
       new RouteNotFoundError(request.method, request.url.split('?')[0]),
     );

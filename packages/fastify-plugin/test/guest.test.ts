@@ -1,8 +1,10 @@
 import rateLimit from '@fastify/rate-limit';
 import sensible from '@fastify/sensible';
+import { fromPg } from '@section-sync/postgres';
 import { backends, reportSkippedPostgres, type TestDatabase } from '@section-sync/testing';
 import Fastify, { type FastifyInstance } from 'fastify';
 import fastifyMetricsModule from 'fastify-metrics';
+import pg from 'pg';
 import { Registry } from 'prom-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import sectionSync, { type SectionSyncService } from '../src/index.js';
@@ -140,6 +142,26 @@ describe.each(backends)('a guest in the host app on $name', (backend) => {
     });
   });
 
+  it('answers with the id its log lines carry, the caller’s own with requestIdHeader', async () => {
+    const app = Fastify({ requestIdHeader: 'x-request-id' });
+    apps.push(app);
+    await app.register(sectionSync, { db: t.db });
+    const ok = await app.inject({
+      method: 'GET',
+      url: `${PREFIX}/posts/1/sections`,
+      headers: { 'x-request-id': 'trace-1' },
+    });
+    expect(ok.headers['x-request-id']).toBe('trace-1');
+    // A request refused by validation, before any handler ran, too.
+    const invalid = await app.inject({
+      method: 'GET',
+      url: `${PREFIX}/posts/x/sections`,
+      headers: { 'x-request-id': 'trace-2' },
+    });
+    expect(invalid.statusCode).toBe(400);
+    expect(invalid.headers['x-request-id']).toBe('trace-2');
+  });
+
   describe('registered twice: two prefixes, two databases', () => {
     it('each registration has its own decorator, routes and database', async () => {
       const app = host();
@@ -215,6 +237,32 @@ describe.each(backends)('a guest in the host app on $name', (backend) => {
       expect(scrape.statusCode).toBe(200);
       expect(scrape.body).toContain('section_sync_syncs_total');
       expect(scrape.body).toContain('http_request_duration_seconds');
+    });
+
+    it('a scrape works on a read replica: nothing is written', async () => {
+      await t.db.query(
+        `UPDATE post_development SET section_headings = '["Counted"]' WHERE post_id = 1`,
+      );
+      // A replica refuses every write: so does a session with default_transaction_read_only.
+      const replica = t.connectionString
+        ? new pg.Pool({
+            connectionString: t.connectionString,
+            options: '-c default_transaction_read_only=on',
+          })
+        : undefined;
+      if (!replica) await t.db.query('SET default_transaction_read_only = on');
+      try {
+        const app = host();
+        await app.register(sectionSync, { db: replica ? fromPg(replica) : t.db, metrics: true });
+        const scrape = await app.inject({ method: 'GET', url: '/metrics' });
+        expect(scrape.statusCode).toBe(200);
+        expect(scrape.body).toMatch(/section_sync_syncs_total\{[^}]*origin="trigger"[^}]*\} [1-9]/);
+      } finally {
+        if (replica) await replica.end();
+        else await t.db.query('SET default_transaction_read_only = off');
+        await t.db.query('DELETE FROM post_section');
+        await t.db.query('UPDATE post_development SET section_headings = NULL');
+      }
     });
 
     it('a second registration into the same registry says to give each its own', async () => {

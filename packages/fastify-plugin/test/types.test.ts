@@ -14,8 +14,12 @@ describe('public types', () => {
   it('takes its options when registered', () => {
     expectTypeOf(sectionSync).toMatchTypeOf<FastifyPluginAsync<SectionSyncOptions>>();
     expectTypeOf<SectionSyncOptions['prefix']>().toEqualTypeOf<string | undefined>();
+    expectTypeOf<SectionSyncOptions['decorate']>().toEqualTypeOf<string | false | undefined>();
     // @ts-expect-error prefix is a string
     const wrong: SectionSyncOptions = { prefix: 1 };
+    // @ts-expect-error decorate is a name or false
+    const notAName: SectionSyncOptions = { decorate: true };
     void wrong;
+    void notAName;
   });
 });

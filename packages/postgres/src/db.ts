@@ -26,6 +26,15 @@ export interface Db {
   /** Runs `fn` in a transaction (a savepoint when already in one); only `tx` may be used inside. */
   transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
   /**
+   * Runs `fn` on one connection held for the whole call, outside any transaction: for work that
+   * needs a session (a session-level advisory lock, `CREATE INDEX CONCURRENTLY`, which cannot run
+   * in a transaction). Absent on transaction handles.
+   *
+   * @example
+   * await db.session?.(async (conn) => conn.query('CREATE INDEX CONCURRENTLY i ON t (a)'));
+   */
+  session?<T>(fn: (db: Db) => Promise<T>): Promise<T>;
+  /**
    * LISTEN on `channel` and call `onPayload` with each notification's payload; resolves once the
    * LISTEN is active, to a function that stops listening. Absent on transaction handles and on
    * adapters that cannot hold a connection for it (a single pg `Client` can, a `Pool` lends one).

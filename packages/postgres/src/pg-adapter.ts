@@ -249,6 +249,7 @@ export function fromPg(target: PgPoolLike | PgClientLike): Db {
   if (!isPool(target)) {
     const db = clientDb(target, 0);
     db.listen = (channel, onPayload) => listenOnClient(target, channel, onPayload);
+    db.session = (fn) => fn(db);
     return db;
   }
   const pool = target;
@@ -260,26 +261,40 @@ export function fromPg(target: PgPoolLike | PgClientLike): Db {
     exec: async (text) => {
       await run(pool, text);
     },
-    transaction: async (fn) => {
-      let client: Awaited<ReturnType<PgPoolLike['connect']>>;
-      try {
-        client = await pool.connect();
-      } catch (error) {
-        throw translateDatabaseError(error);
-      }
-      let broken: Error | undefined;
-      const returned = whileLent(client);
-      try {
-        return await clientDb(client, 0).transaction(fn);
-      } catch (error) {
-        if (error instanceof Error && error.name === 'DatabaseUnavailableError') broken = error;
-        throw error;
-      } finally {
-        // A connection that failed is destroyed rather than returned to the pool; it keeps
-        // ignoring errors while it ends. One returned is the pool's to watch again.
-        client.release(broken);
-        if (!broken) returned();
-      }
-    },
+    session: (fn) => lend(pool, (client) => fn(sessionDb(client))),
+    transaction: (fn) => lend(pool, (client) => clientDb(client, 0).transaction(fn)),
   };
+}
+
+/** A lent connection as a `Db` that is its own session. */
+function sessionDb(client: PgClientLike): Db {
+  const db = clientDb(client, 0);
+  db.session = (fn) => fn(db);
+  return db;
+}
+
+/** Lends one pooled connection to `fn`; one that failed is destroyed instead of returned. */
+async function lend<T>(
+  pool: PgPoolLike,
+  fn: (client: Awaited<ReturnType<PgPoolLike['connect']>>) => Promise<T>,
+): Promise<T> {
+  let client: Awaited<ReturnType<PgPoolLike['connect']>>;
+  try {
+    client = await pool.connect();
+  } catch (error) {
+    throw translateDatabaseError(error);
+  }
+  let broken: Error | undefined;
+  const returned = whileLent(client);
+  try {
+    return await fn(client);
+  } catch (error) {
+    if (error instanceof Error && error.name === 'DatabaseUnavailableError') broken = error;
+    throw error;
+  } finally {
+    // A connection that failed is destroyed rather than returned to the pool; it keeps
+    // ignoring errors while it ends. One returned is the pool's to watch again.
+    client.release(broken);
+    if (!broken) returned();
+  }
 }

@@ -61,6 +61,8 @@ function handleDb(target: PGliteLike, depth: number): Db {
       }
     },
   };
+  // One connection: the instance is its own session.
+  if (depth === 0) db.session = (fn) => fn(db);
   // PGlite is one connection: its own NOTIFYs (from our triggers) reach its own LISTENs.
   const pglite = target;
   if (depth === 0 && pglite.listen) {

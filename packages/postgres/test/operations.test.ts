@@ -173,8 +173,27 @@ describe.each(backends)('sync log operations on $name', (backend) => {
       expect(await readSyncTotals(db)).toEqual(after);
     });
 
-    it('are folded by a prune too, so the queue stays bounded where nothing scrapes', async () => {
-      await readSyncTotals(db);
+    it('are read without writing: a scrape works in a read-only transaction (a replica)', async () => {
+      await createPost(db, 44, '["A"]');
+      const queuedBefore = await db.query(
+        'SELECT count(*)::int AS n FROM section_sync.log_uncounted',
+      );
+      const expected = await readSyncTotals(db);
+      const readOnly = await db.transaction(async (tx) => {
+        await tx.query('SET TRANSACTION READ ONLY');
+        return readSyncTotals(tx);
+      });
+      expect(readOnly).toEqual(expected);
+      expect(total(readOnly, 'trigger').syncs).toBeGreaterThan(0);
+      // Nothing was folded: the queue is as it was.
+      expect(
+        (await db.query('SELECT count(*)::int AS n FROM section_sync.log_uncounted')).rows,
+      ).toEqual(queuedBefore.rows);
+    });
+
+    it('are folded by a prune, so the queue stays bounded', async () => {
+      await pruneSyncLog(db, { keepLast: 1_000_000 }); // folds what earlier tests queued
+      const totalsBefore = await readSyncTotals(db);
       await createPost(db, 43, '["A"]');
       const queued = async () =>
         (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM section_sync.log_uncounted'))
@@ -184,6 +203,9 @@ describe.each(backends)('sync log operations on $name', (backend) => {
       expect(await queued()).toBe(1);
       await pruneSyncLog(db, { keepLast: 1 });
       expect(await queued()).toBe(0);
+      // Folded, not lost.
+      const after = await readSyncTotals(db);
+      expect(total(after, 'trigger').syncs - total(totalsBefore, 'trigger').syncs).toBe(1);
     });
 
     it('do not count a sync whose transaction rolled back', async () => {
@@ -238,7 +260,7 @@ describe('readiness without a database', () => {
 });
 
 describe.skipIf(!postgresUrl)('totals read by several instances at once (PostgreSQL)', () => {
-  it('count every committed sync exactly once while two instances fold concurrently', async () => {
+  it('count every committed sync exactly once while two instances scrape and one prunes', async () => {
     const t = await openPostgres();
     const otherPool = new pg.Pool({ connectionString: t.connectionString, max: 4 });
     const other = fromPg(otherPool);
@@ -250,6 +272,9 @@ describe.skipIf(!postgresUrl)('totals read by several instances at once (Postgre
       const scrapers = [t.db, other].map(async (db) => {
         while (writing) await readSyncTotals(db);
       });
+      const pruner = (async () => {
+        while (writing) await pruneSyncLog(other, { keepLast: 1 });
+      })();
       await Promise.all(
         Array.from({ length: 60 }, (_, i) =>
           t.db.query('INSERT INTO post_development (post_id, section_headings) VALUES ($1, $2)', [
@@ -259,7 +284,7 @@ describe.skipIf(!postgresUrl)('totals read by several instances at once (Postgre
         ),
       );
       writing = false;
-      await Promise.all(scrapers);
+      await Promise.all([...scrapers, pruner]);
       expect((await syncs(other)) - base).toBe(60);
       expect(await syncs(t.db)).toBe(await syncs(other));
     } finally {

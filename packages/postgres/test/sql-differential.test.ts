@@ -422,6 +422,91 @@ const planCase: fc.Arbitrary<
   desiredItems(existing).map((desired) => ({ existing, desired })),
 );
 
+/**
+ * Edits of a list whose items all carry their sections' ids (shuffled, some dropped, some
+ * fields changed, sometimes new items without an id): the lists plan_by_ids answers for, and
+ * the near misses it must leave to the five steps (a duplicate id, an id of no section).
+ */
+const idEditCase: fc.Arbitrary<
+  PlanCase & { existing: ExistingSection[]; desired: DesiredSection[] }
+> = existingRows.chain((existing) =>
+  fc
+    .tuple(
+      fc.array(fc.nat(), { minLength: existing.length, maxLength: existing.length }),
+      fc.array(
+        fc.record(
+          { keep: fc.boolean(), heading: planHeading, description: planText, status: planStatus },
+          { requiredKeys: ['keep'] },
+        ),
+        { minLength: existing.length, maxLength: existing.length },
+      ),
+      fc.array(fc.record({ heading: planHeading }), { maxLength: 3 }),
+      fc.constantFrom('every id', 'a duplicate id', 'an unknown id'),
+    )
+    .map(([noise, edits, added, twist]) => {
+      const kept = existing
+        .map((section, i) => ({ section, edit: edits[i]!, rank: noise[i]! % 5 }))
+        .filter(({ edit }) => edit.keep || noise.length < 3)
+        .sort((a, b) => a.rank - b.rank)
+        .map(({ section, edit }) => {
+          const { keep: _, ...fields } = edit;
+          return { id: section.id, heading: section.heading, ...fields };
+        });
+      if (twist === 'a duplicate id' && kept.length > 1) kept[1]!.id = kept[0]!.id;
+      if (twist === 'an unknown id' && kept.length > 0) kept[0]!.id = '999';
+      const desired = [...kept, ...added];
+      return { existing, desired: desired.map((item, i) => ({ order: i + 1, ...item })) };
+    }),
+);
+
+const isJson = (text: string): boolean => {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** Canonical masters (every id, order = position) and near misses of the parser's shortcut. */
+const canonicalCase: fc.Arbitrary<ParseCase> = fc
+  .tuple(
+    fc.array(
+      fc.record({
+        heading: fc.oneof(phrase, fc.constantFrom(' padded ', '', 'tab\there', 'x'.repeat(30))),
+        description: fc.oneof(phrase, fc.constant(''), fc.constantFrom('a\u0007b', 'two\nlines')),
+        status: fc.oneof(planStatus, fc.constant('x'.repeat(12))),
+      }),
+      { maxLength: 8 },
+    ),
+    fc.constantFrom(
+      'canonical',
+      'id 1.0',
+      'id 2^53',
+      'order off by one',
+      'extra key',
+      'no id',
+      'no order',
+      'a number for a heading',
+    ),
+    fc.constantFrom(undefined, { maxHeadingLength: 20, maxStatusLength: 10 }),
+  )
+  .map(([fields, twist, limits]) => {
+    const sections = fields.map((f, i) => ({ id: String(10 + i), order: i + 1, ...f }));
+    let text = render(sections);
+    if (sections.length > 0) {
+      if (twist === 'id 1.0') text = text.replace('"id":10,', '"id":10.0,');
+      if (twist === 'id 2^53') text = text.replace('"id":10,', '"id":9007199254740993,');
+      if (twist === 'order off by one') text = text.replace('"order":1,', '"order":0,');
+      if (twist === 'extra key') text = text.replace('"id":10,', '"id":10,"x":1,');
+      if (twist === 'no id') text = text.replace('"id":10,', '"id":null,');
+      if (twist === 'no order') text = text.replace('"order":1,', '');
+      if (twist === 'a number for a heading')
+        text = text.replace(/"heading":"[^"]*"/, '"heading":7');
+    }
+    return { input: text, ...(limits ? { limits } : {}) };
+  });
+
 const renderRows: fc.Arbitrary<RenderableSection[]> = fc.array(
   fc.record({
     id: fc.oneof(fc.bigInt({ min: 1n, max: 2n ** 63n - 1n }).map(String), fc.constant(null)),
@@ -641,6 +726,91 @@ describe.each(backends)(
       const cases = fc.sample(planCase, { numRuns: PLAN_CASES, seed });
       const ts = cases.map((c) => plan(c.existing, c.desired));
       const sql = await inBatches(cases, (part) => sqlPlan(t.db, part));
+      expect(differences(cases, ts, sql), `seed ${seed}`).toEqual([]);
+    });
+
+    it(`parse: ${PARSE_CASES} canonical masters and near misses (the canonical shortcut)`, async () => {
+      const cases = fc.sample(canonicalCase, { numRuns: PARSE_CASES, seed });
+      const ts = cases.map((c) => comparable(tsParse(c), c.input));
+      const sql = (await inBatches(cases, (part) => sqlParse(t.db, part))).map((r, i) =>
+        comparable(r, cases[i]!.input),
+      );
+      expect(differences(cases, ts, sql), `seed ${seed}`).toEqual([]);
+      const { rows } = await t.db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM jsonb_array_elements_text($1::jsonb) AS x(text)
+         WHERE section_sync.canonical_items(x.text::jsonb, x.text, 1000, 10000, 100)`,
+        [
+          JSON.stringify(
+            cases
+              .filter((c) => !c.limits && c.input !== null && isJson(c.input))
+              .map((c) => c.input),
+          ),
+        ],
+      );
+      expect(rows[0]!.n, 'the shortcut answers a good share').toBeGreaterThan(PARSE_CASES / 20);
+    });
+
+    it(`plan: ${PLAN_CASES} edits of lists carrying every id (the by-ids shortcut)`, async () => {
+      const cases = fc.sample(idEditCase, { numRuns: PLAN_CASES, seed });
+      const ts = cases.map((c) => plan(c.existing, c.desired));
+      const sql = await inBatches(cases, (part) => sqlPlan(t.db, part));
+      expect(differences(cases, ts, sql), `seed ${seed}`).toEqual([]);
+      const { rows } = await t.db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM jsonb_array_elements($1::jsonb) AS x(c)
+         WHERE section_sync.plan_by_ids(x.c -> 'existing', x.c -> 'desired') IS NOT NULL`,
+        [JSON.stringify(cases)],
+      );
+      expect(rows[0]!.n, 'the shortcut answers a good share').toBeGreaterThan(PLAN_CASES / 8);
+      expect(rows[0]!.n, 'and leaves some to the five steps').toBeLessThan(PLAN_CASES);
+    });
+
+    // The trigger's path: plan_post reads the rows from post_section (in a transaction that is
+    // rolled back, so duplicate orders can stand, as they can inside a writer's transaction).
+    it(`plan_post: ${PLAN_CASES} posts' rows against random and id-carrying desired lists`, async () => {
+      const sampled: { existing: ExistingSection[]; desired: DesiredSection[] }[] = [
+        ...fc.sample(idEditCase, { numRuns: PLAN_CASES / 2, seed }),
+        ...fc.sample(planCase, { numRuns: PLAN_CASES / 2, seed }),
+      ];
+      const cases = sampled.map((c, index) => {
+        // Ids unique across posts: each post's ids move up by a block of their own.
+        const shift = (id: string) => String(Number(id) + (index + 1) * 1000);
+        // A table has no array order: rows with the same order come by id, as the trigger reads them.
+        return {
+          existing: c.existing
+            .map((e) => ({ ...e, id: shift(e.id) }))
+            .sort((a, b) => a.order - b.order || Number(a.id) - Number(b.id)),
+          desired: c.desired.map((d) =>
+            typeof d.id === 'string' ? { ...d, id: shift(d.id) } : d,
+          ) as DesiredSection[],
+        };
+      });
+      const ts = cases.map((c) => plan(c.existing, c.desired));
+      const sql = await t.db
+        .transaction(async (tx) => {
+          await tx.query("SELECT set_config('section_sync.applying', 'on', true)");
+          await tx.query(
+            `INSERT INTO post_section (id, post_id, section_order, section_heading,
+               section_description, status)
+             SELECT x.id, x.post_id, x."order", x.heading, x.description, x.status
+             FROM jsonb_to_recordset($1::jsonb) AS x(id bigint, post_id bigint, "order" int,
+               heading text, description text, status text)`,
+            [
+              JSON.stringify(
+                cases.flatMap((c, index) => c.existing.map((e) => ({ ...e, post_id: index + 1 }))),
+              ),
+            ],
+          );
+          const { rows } = await tx.query<{ plans: unknown[] }>(
+            `SELECT jsonb_agg(section_sync.plan_post(x.i::bigint, x.desired) ORDER BY x.i) AS plans
+             FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS x(desired, i)`,
+            [JSON.stringify(cases.map((c) => c.desired))],
+          );
+          throw { rolledBack: rows[0]!.plans };
+        })
+        .catch((error: { rolledBack?: unknown[] }) => {
+          if (!error.rolledBack) throw error;
+          return error.rolledBack;
+        });
       expect(differences(cases, ts, sql), `seed ${seed}`).toEqual([]);
     });
 

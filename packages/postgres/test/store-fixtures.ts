@@ -70,7 +70,7 @@ export async function withoutTriggers(db: Db, sql: string, params: unknown[] = [
  * ids replaced by 'new' (identity values are not rolled back, so a preview's new ids differ).
  */
 export function comparableOutcome(
-  outcome: { sections: { id: string; updatedAt: string }[] },
+  outcome: { sections: { id: string; updatedAt: string | null }[] },
   knownIds: readonly string[],
 ): unknown {
   const {
@@ -80,7 +80,7 @@ export function comparableOutcome(
     section: _section,
     ...rest
   } = outcome as {
-    sections: { id: string; updatedAt: string }[];
+    sections: { id: string; updatedAt: string | null }[];
     logId?: number;
     dryRun?: boolean;
     section?: unknown;

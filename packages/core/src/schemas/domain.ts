@@ -49,7 +49,10 @@ export const Section = Type.Object({
   heading: Type.String(),
   description: Type.String(),
   status: Type.String(),
-  updatedAt: Type.String({ format: 'date-time' }),
+  // null when the row has no time: a host's own updated_at column may allow NULL.
+  updatedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+    description: 'When the section last changed (UTC, ISO 8601); null when the row has no time',
+  }),
 });
 export type Section = Static<typeof Section>;
 

@@ -1,6 +1,6 @@
 import { SectionSyncError } from '@section-sync/core';
 import { isUnavailableError } from '@section-sync/postgres';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HTTP_ERRORS } from '../errors.js';
 
 // Requests whose route handler (one of the plugin's) has started: an error without a status
@@ -8,8 +8,18 @@ import { HTTP_ERRORS } from '../errors.js';
 const reachedHandler = new WeakSet<FastifyRequest>();
 
 /**
+ * Answers with the id the request's log lines carry (`request.id`: the caller's X-Request-Id
+ * when the host sets Fastify's `requestIdHeader` to it), so a client's error names what to
+ * look for in the logs.
+ */
+export function echoRequestId(request: FastifyRequest, reply: FastifyReply): void {
+  if (!reply.hasHeader('x-request-id')) reply.header('x-request-id', request.id);
+}
+
+/**
  * Notes, for every route of `scope`, when its handler starts, so the error handler can tell
- * the plugin's failures from those of the host's hooks (auth, rate limits) that ran before.
+ * the plugin's failures from those of the host's hooks (auth, rate limits) that ran before;
+ * and echoes the request id (no hook of its own: this is on every request's path).
  *
  * @example
  * markHandlerStart(scope); // before the routes are added
@@ -19,6 +29,7 @@ export function markHandlerStart(scope: FastifyInstance): void {
     const handler = route.handler;
     route.handler = function handlerOfSectionSync(this: FastifyInstance, request, reply) {
       reachedHandler.add(request);
+      echoRequestId(request, reply);
       return handler.call(this, request, reply);
     };
   });

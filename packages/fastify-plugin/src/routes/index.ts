@@ -42,12 +42,6 @@ export const routes: FastifyPluginAsync<RouteOptions> = async (instance, options
   });
   installErrorHandlers(scope, options.bodyLimit, options.metrics);
   markHandlerStart(scope);
-  // The id the log lines of this request carry (the client's X-Request-Id when the host sets
-  // Fastify's requestIdHeader to it), so a client's error names what to look for.
-  scope.addHook('onSend', (request, reply, payload, done) => {
-    if (!reply.hasHeader('x-request-id')) reply.header('x-request-id', request.id);
-    done(null, payload);
-  });
 
   syncRoutes(scope, options);
   sectionRoutes(scope, options);

@@ -529,6 +529,15 @@ BEGIN
     RETURN section_sync.parse_lines(v_json #>> '{}', 1, p_max_sections, p_max_heading,
       ' of the decoded JSON string', v_safe <> v_content);
   END IF;
+  IF v_safe = v_content AND left(v_content, 1) = '['
+    AND jsonb_array_length(v_json) <= p_max_sections
+    AND section_sync.canonical_items(v_json, v_content, p_max_heading, p_max_description,
+                                     p_max_status)
+  THEN
+    -- Ids leave parse as decimal strings: in a canonical text each item starts {"id":<digits>,
+    -- and no string can hold that unescaped.
+    RETURN regexp_replace(v_content, '\{"id":(-?[0-9]+),"order"', '{"id":"\1","order"', 'g')::jsonb;
+  END IF;
   RETURN section_sync.parse_json_items(
     v_json, p_max_sections, p_max_heading, p_max_description, p_max_status, v_safe <> v_content);
 END $$;
@@ -602,7 +611,12 @@ LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
 -- follow) crosses jit_above_cost: JIT compiling it costs ~10 ms per call, far more than running
 -- it. PL/pgSQL keeps the plan across calls, where a SQL function would plan it every time.
 SET jit = off AS $$
+DECLARE
+  v_by_ids jsonb := section_sync.plan_by_ids(p_existing, p_desired);
 BEGIN
+  IF v_by_ids IS NOT NULL THEN
+    RETURN v_by_ids;
+  END IF;
   RETURN (WITH sides AS (
     -- Ids are bigint decimal strings (as parse returns them) or numbers (rows as jsonb), compared
     -- as exact decimals.
@@ -718,14 +732,14 @@ BEGIN
             || ',"description":' || coalesce(c.description::text, 'null')
             || ',"status":' || coalesce(c.status::text, 'null') || '}'
         WHEN c.changed THEN
-          '{"type":"update","id":' || coalesce((c.section -> 'id')::text, 'null')
+          '{"type":"update","id":' || coalesce(to_json(c.section ->> 'id')::text, 'null')
             || ',"from":' || coalesce((c.section -> 'order')::text, 'null')
             || ',"order":' || c.d
             || ',"heading":' || coalesce((c.item -> 'heading')::text, 'null')
             || ',"description":' || coalesce(c.description::text, 'null')
             || ',"status":' || coalesce(c.status::text, 'null') || '}'
         WHEN c.moved THEN
-          '{"type":"move","id":' || coalesce((c.section -> 'id')::text, 'null')
+          '{"type":"move","id":' || coalesce(to_json(c.section ->> 'id')::text, 'null')
             || ',"from":' || coalesce((c.section -> 'order')::text, 'null')
             || ',"order":' || c.d || '}'
       END AS operation,
@@ -735,7 +749,7 @@ BEGIN
     UNION ALL
     SELECT
       1, m.pos,
-      '{"type":"delete","id":' || coalesce((s.section -> 'id')::text, 'null')
+      '{"type":"delete","id":' || coalesce(to_json(s.section ->> 'id')::text, 'null')
         || ',"from":' || coalesce((s.section -> 'order')::text, 'null') || '}',
       false, false, false, true, false
     FROM matched m
@@ -795,4 +809,167 @@ SELECT '[' || coalesce(string_agg(
     || '}',
   ',' ORDER BY s.ordinality), '') || ']'
 FROM jsonb_array_elements(p_sections) WITH ORDINALITY AS s
+$$;
+
+-- Whether parse() of this JSON array returns it unchanged: every item is an object with
+-- exactly id, order, heading, description and status, every order is its position, every id a
+-- bigint written as its plain digits, heading and status non-empty and trimmed, and no value breaks rule 6 or a
+-- limit. That is what render writes, so a master the API or a rows -> master sync wrote parses
+-- without the per-field work of parse_json_items. Control characters are ruled out for the whole
+-- text at once: JSON text can hold them only escaped (\n, \u0007, ...) or, for U+007F-U+009F,
+-- as themselves; a text with no such escape and none of those holds none, and then the only
+-- trimmable character a value can hold is the space.
+CREATE OR REPLACE FUNCTION section_sync.canonical_items(
+  p_items jsonb, p_text text, p_max_heading integer, p_max_description integer,
+  p_max_status integer
+) RETURNS boolean
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT p_text !~ '\\[bfnrtu]|[\u007f-\u009f]' AND (
+    -- CASE, not AND: only an object can lose keys, only a number be cast. An absent field
+    -- makes a test NULL, which bool_and would skip: each item's answer is coalesced to false.
+    SELECT coalesce(bool_and(coalesce(CASE WHEN jsonb_typeof(e.value) = 'object'
+          AND jsonb_typeof(e.value -> 'id') = 'number' THEN
+        e.value - '{id,order,heading,description,status}'::text[] = '{}'::jsonb
+        AND section_sync.json_id(e.value -> 'id') = e.value ->> 'id'
+        AND e.value ->> 'order' = e.ordinality::text
+        AND jsonb_typeof(e.value -> 'heading') = 'string'
+        AND jsonb_typeof(e.value -> 'description') = 'string'
+        AND jsonb_typeof(e.value -> 'status') = 'string'
+        AND e.value ->> 'heading' <> ''
+        AND e.value ->> 'heading' NOT LIKE ' %' AND e.value ->> 'heading' NOT LIKE '% '
+        AND length(e.value ->> 'heading') <= p_max_heading
+        AND length(e.value ->> 'description') <= p_max_description
+        AND e.value ->> 'status' <> ''
+        AND e.value ->> 'status' NOT LIKE ' %' AND e.value ->> 'status' NOT LIKE '% '
+        AND length(e.value ->> 'status') <= p_max_status
+      END, false)), true)
+    FROM jsonb_array_elements(p_items) WITH ORDINALITY AS e)
+$$;
+
+-- The plan when step 1 decides everything: ids are unique on each side, and after matching by
+-- id nothing is left over on one of the two sides (every desired item names an existing
+-- section, or every existing section is named), so steps 2-4 find no pair and what is left is
+-- created or deleted. That is the usual edit of a master the API or a sync rendered (it carries
+-- every id), and here it costs one hash join instead of the windows of the five steps. NULL
+-- when the shortcut does not apply; plan() then runs all five. Same output as plan(), operation
+-- for operation. The existing sections come as arrays (ids, orders, headings, descriptions,
+-- statuses, in any order), so rows read from a table need not be built into jsonb first.
+CREATE OR REPLACE FUNCTION section_sync.plan_by_ids_of(
+  p_ids bigint[], p_orders integer[], p_headings text[], p_descriptions text[],
+  p_statuses text[], p_desired jsonb
+) RETURNS jsonb
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  WITH desired AS (
+    -- Fields as text; an absent (or null) description or status keeps the section's.
+    SELECT x.ordinality::integer AS d,
+      section_sync.json_id(x.value -> 'id')::numeric AS id,
+      x.value ->> 'heading' AS heading,
+      x.value -> 'description' AS description_json,
+      x.value -> 'status' AS status_json,
+      jsonb_typeof(x.value -> 'heading') = 'string'
+        AND coalesce(jsonb_typeof(nullif(x.value -> 'description', 'null')), 'string') = 'string'
+        AND coalesce(jsonb_typeof(nullif(x.value -> 'status', 'null')), 'string') = 'string'
+        AS strings
+    FROM jsonb_array_elements(p_desired) WITH ORDINALITY AS x
+  ),
+  existing AS (
+    SELECT row_number() OVER (ORDER BY e.ord, e.n)::integer AS pos, e.*
+    FROM unnest(p_ids, p_orders, p_headings, p_descriptions, p_statuses) WITH ORDINALITY
+      AS e(id, ord, heading, description, status, n)
+  ),
+  pairs AS MATERIALIZED (
+    SELECT d.d, d.d IS NOT NULL AS wanted, d.strings, e.pos, e.id AS section_id, e.ord,
+      e.id IS NOT NULL AS matched, d.heading, e.heading AS heading_before,
+      coalesce(nullif(d.description_json, 'null') #>> '{}',
+               CASE WHEN e.id IS NULL THEN '' ELSE e.description END) AS description,
+      coalesce(nullif(d.status_json, 'null') #>> '{}',
+               CASE WHEN e.id IS NULL THEN 'draft' ELSE e.status END) AS status,
+      e.description AS description_before, e.status AS status_before
+    FROM desired d
+    FULL JOIN existing e ON e.id = d.id
+  ),
+  -- A section two items name, or an item naming two sections (duplicate ids), is step 1's
+  -- business (first item, last section): the five steps decide those.
+  applies AS (
+    SELECT coalesce(bool_and(p.strings) FILTER (WHERE p.wanted), true)
+      AND NOT EXISTS (SELECT 1 FROM pairs p WHERE p.wanted AND p.matched
+                      GROUP BY p.section_id HAVING count(*) > 1)
+      AND NOT EXISTS (SELECT 1 FROM pairs p WHERE p.wanted AND p.matched
+                      GROUP BY p.d HAVING count(*) > 1)
+      AND (bool_and(p.matched) FILTER (WHERE p.wanted) IS NOT FALSE
+           OR bool_and(p.wanted) FILTER (WHERE p.matched) IS NOT FALSE) AS yes
+    FROM pairs p
+  ),
+  classified AS (
+    SELECT p.*,
+      p.wanted AND p.matched AND p.ord <> p.d AS moved,
+      p.wanted AND p.matched AND (p.heading IS DISTINCT FROM p.heading_before
+        OR p.description IS DISTINCT FROM p.description_before
+        OR p.status IS DISTINCT FROM p.status_before) AS changed
+    FROM pairs p
+  ),
+  operations AS (
+    SELECT
+      CASE WHEN c.wanted THEN 0 ELSE 1 END AS part,
+      CASE WHEN c.wanted THEN c.d ELSE c.pos END AS position,
+      CASE
+        WHEN NOT c.wanted THEN
+          '{"type":"delete","id":"' || c.section_id || '","from":' || c.ord || '}'
+        WHEN NOT c.matched THEN
+          '{"type":"create","order":' || c.d
+            || ',"heading":' || to_json(c.heading)::text
+            || ',"description":' || to_json(c.description)::text
+            || ',"status":' || to_json(c.status)::text || '}'
+        WHEN c.changed THEN
+          '{"type":"update","id":"' || c.section_id || '","from":' || c.ord
+            || ',"order":' || c.d
+            || ',"heading":' || to_json(c.heading)::text
+            || ',"description":' || coalesce(to_json(c.description)::text, 'null')
+            || ',"status":' || coalesce(to_json(c.status)::text, 'null') || '}'
+        WHEN c.moved THEN
+          '{"type":"move","id":"' || c.section_id || '","from":' || c.ord
+            || ',"order":' || c.d || '}'
+      END AS operation,
+      NOT c.matched AS created, c.changed AS updated, c.moved AS moved,
+      NOT c.wanted AS deleted,
+      c.wanted AND c.matched AND NOT c.changed AND NOT c.moved AS unchanged
+    FROM classified c
+  )
+  SELECT CASE WHEN a.yes THEN (
+    SELECT (
+      '{"operations":['
+        || coalesce(string_agg(o.operation, ',' ORDER BY o.part, o.position), '')
+        || '],"changes":{"created":' || count(*) FILTER (WHERE o.created)
+        || ',"updated":' || count(*) FILTER (WHERE o.updated)
+        || ',"moved":' || count(*) FILTER (WHERE o.moved)
+        || ',"deleted":' || count(*) FILTER (WHERE o.deleted)
+        || ',"unchanged":' || count(*) FILTER (WHERE o.unchanged) || '}}'
+    )::jsonb
+    FROM operations o) END
+  FROM applies a
+$$;
+
+-- plan_by_ids_of for existing sections given as jsonb (as plan() takes them): NULL, so the five
+-- steps decide, unless every section has an integer id and order and string fields.
+CREATE OR REPLACE FUNCTION section_sync.plan_by_ids(p_existing jsonb, p_desired jsonb)
+RETURNS jsonb
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT CASE WHEN coalesce(bool_and(coalesce(
+      jsonb_typeof(x.value -> 'id') IN ('number', 'string')
+      AND jsonb_typeof(x.value -> 'order') = 'number'
+      AND x.value ->> 'id' ~ '^-?[0-9]{1,18}$' AND x.value ->> 'order' ~ '^-?[0-9]{1,9}$'
+      AND jsonb_typeof(x.value -> 'heading') = 'string'
+      AND jsonb_typeof(x.value -> 'description') = 'string'
+      AND jsonb_typeof(x.value -> 'status') = 'string', false)), true)
+    THEN section_sync.plan_by_ids_of(
+      -- Cast only what passed the test: the aggregates run whatever CASE decides.
+      coalesce(array_agg(CASE WHEN x.value ->> 'id' ~ '^-?[0-9]{1,18}$'
+        THEN (x.value ->> 'id')::bigint END ORDER BY x.ordinality), '{}'),
+      coalesce(array_agg(CASE WHEN x.value ->> 'order' ~ '^-?[0-9]{1,9}$'
+        THEN (x.value ->> 'order')::integer END ORDER BY x.ordinality), '{}'),
+      coalesce(array_agg(x.value ->> 'heading' ORDER BY x.ordinality), '{}'),
+      coalesce(array_agg(x.value ->> 'description' ORDER BY x.ordinality), '{}'),
+      coalesce(array_agg(x.value ->> 'status' ORDER BY x.ordinality), '{}'),
+      p_desired) END
+  FROM jsonb_array_elements(p_existing) WITH ORDINALITY AS x
 $$;

@@ -1,7 +1,8 @@
 -- Repeatable (re-applied by migrate whenever a function file changes): operations. Retention of the sync log (prune in batches, oldest first, never a post's
 -- newest entry) and the totals the metrics are made of. On the write path this adds one small
 -- queued-count row per log entry (no shared row is updated, so writers of different posts never
--- wait on each other); the counting itself happens at scrape time.
+-- wait on each other); a scrape adds up the queue without writing, and prune folds it into the
+-- totals.
 
 -- ---- totals (metrics) -----------------------------------------------------------------------
 
@@ -48,25 +49,38 @@ $$;
 -- What /metrics shows from the database: {totals: [{direction, origin, outcome, syncs, created,
 -- updated, moved, deleted}], check: {checkedAt, checkedPosts, inconsistentPosts} | null}.
 -- Totals count every sync since install, whoever wrote (API, CLI, plain SQL through the
--- triggers); they are the same on every instance and survive pruning.
+-- triggers); they are the same on every instance and survive pruning. Read-only: the folded
+-- totals plus the sum of the queue not yet folded (prune folds it), so a scrape works on a read
+-- replica and never waits on a writer.
 --   SELECT section_sync.log_totals();
 CREATE OR REPLACE FUNCTION section_sync.log_totals()
-RETURNS jsonb LANGUAGE plpgsql AS $$
-BEGIN
-  PERFORM section_sync.fold_log_totals();
-  RETURN jsonb_build_object(
+RETURNS jsonb LANGUAGE sql STABLE AS $$
+  SELECT jsonb_build_object(
     'totals', coalesce((
-      SELECT jsonb_agg(jsonb_build_object('direction', t.direction, 'origin', t.origin,
-          'outcome', t.outcome, 'syncs', t.syncs, 'created', t.created, 'updated', t.updated,
-          'moved', t.moved, 'deleted', t.deleted)
-        ORDER BY t.direction, t.origin, t.outcome)
-      FROM section_sync.totals t), '[]'::jsonb),
+      SELECT jsonb_agg(jsonb_build_object('direction', a.direction, 'origin', a.origin,
+          'outcome', a.outcome, 'syncs', a.syncs, 'created', a.created, 'updated', a.updated,
+          'moved', a.moved, 'deleted', a.deleted)
+        ORDER BY a.direction, a.origin, a.outcome)
+      FROM (
+        SELECT u.direction, u.origin, u.outcome, sum(u.syncs) AS syncs,
+               sum(u.created) AS created, sum(u.updated) AS updated,
+               sum(u.moved) AS moved, sum(u.deleted) AS deleted
+        FROM (
+          SELECT t.direction, t.origin, t.outcome, t.syncs, t.created, t.updated, t.moved,
+                 t.deleted
+          FROM section_sync.totals t
+          UNION ALL
+          SELECT q.direction, q.origin, q.outcome, 1, q.created, q.updated, q.moved, q.deleted
+          FROM section_sync.log_uncounted q
+        ) u
+        GROUP BY u.direction, u.origin, u.outcome
+      ) a), '[]'::jsonb),
     'check', (
       SELECT jsonb_build_object('checkedAt', st.checked_at, 'checkedPosts', st.checked_posts,
                                 'inconsistentPosts', st.inconsistent_posts)
       FROM section_sync.state st
-      WHERE st.id AND st.checked_at IS NOT NULL));
-END $$;
+      WHERE st.id AND st.checked_at IS NOT NULL))
+$$;
 
 -- Records what a whole-database consistency check found (CLI `check`), for the metrics.
 CREATE OR REPLACE FUNCTION section_sync.record_check(p_posts bigint, p_inconsistent bigint)
@@ -95,8 +109,8 @@ DECLARE
   v_keep int := greatest(coalesce(p_keep_last, 1), 1);
   v_result jsonb;
 BEGIN
-  -- The metrics queue is emptied by every scrape; a host that never scrapes still has it
-  -- emptied here, so retention bounds it as it bounds the log.
+  -- The metrics queue is folded into the totals here, never by a scrape (which must work on a
+  -- read replica): retention bounds it as it bounds the log.
   IF NOT p_dry_run THEN
     PERFORM section_sync.fold_log_totals();
   END IF;

@@ -4,6 +4,9 @@
 -- schema. Existing installs keep every row: SET SCHEMA moves a table with its rows, indexes,
 -- identity sequence, constraints and triggers, and takes a brief ACCESS EXCLUSIVE lock on each
 -- of these five tables only (never on the host's).
+-- Renamed tables are section-sync's own, read only by its functions (re-applied in the same run)
+-- and by its TypeScript, shipped together: no client of the old names is left to break.
+-- squawk-ignore-file renaming-table
 ALTER TABLE {{schema}}.section_sync_log SET SCHEMA section_sync;
 ALTER TABLE section_sync.section_sync_log RENAME TO log;
 ALTER INDEX section_sync.section_sync_log_post_id_id_idx RENAME TO log_post_id_id_idx;

@@ -28,8 +28,9 @@ export interface SyncTotals {
 
 /**
  * Every sync the database has logged (API, CLI, and plain SQL through the triggers), as totals
- * that only grow: the counts each log insert queued are folded into a totals table here, at read
- * time (each exactly once, a rolled-back sync never). Every app instance reads the same numbers.
+ * that only grow: the folded totals plus the counts each log insert queued since the last prune
+ * (a rolled-back sync never). Only reads, so it works on a read replica; `pruneSyncLog` folds
+ * the queue. Every app instance reads the same numbers.
  *
  * @example
  * const { totals, check } = await readSyncTotals(db);

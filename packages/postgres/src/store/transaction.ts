@@ -24,8 +24,16 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * without explicit limits).
  */
 export function writeSettings(context: StoreContext, origin?: SyncOrigin): string {
+  return JSON.stringify({ origin: origin ?? context.origin, ...limitSettings(context) });
+}
+
+/**
+ * The store's limits as `section_sync.*` settings (`{max_sections: '600', ...}`), empty when it
+ * uses the defaults: what a read that parses (the consistency check) applies first.
+ */
+export function limitSettings(context: StoreContext): Record<string, string> {
   const { limits } = context;
-  const settings: Record<string, string> = { origin: origin ?? context.origin };
+  const settings: Record<string, string> = {};
   if (limits.maxSections !== undefined) settings.max_sections = String(limits.maxSections);
   if (limits.maxHeadingLength !== undefined) {
     settings.max_heading_length = String(limits.maxHeadingLength);
@@ -36,7 +44,7 @@ export function writeSettings(context: StoreContext, origin?: SyncOrigin): strin
   if (limits.maxStatusLength !== undefined) {
     settings.max_status_length = String(limits.maxStatusLength);
   }
-  return JSON.stringify(settings);
+  return settings;
 }
 
 /**
