@@ -1,14 +1,13 @@
 import { existsSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
 import {
   currentMigrationVersion,
   type Db,
   expectedMigrationVersion,
-  fromPGlite,
   fromPg,
 } from '@section-sync/postgres';
 import pg from 'pg';
 import type { CliOptions } from './args.js';
+import { openPGliteDir } from './pglite-dir.js';
 import { createProgress, type Progress, type ProgressStream } from './progress.js';
 
 /** What a command runs with: the database, where to write, and how. */
@@ -38,8 +37,11 @@ export async function openCliDatabase(options: CliOptions): Promise<OpenedDataba
     if (options.command !== 'migrate' && !existsSync(options.pglite)) {
       throw new DatabaseSetupError(`No PGlite data directory at ${options.pglite}`);
     }
-    const pglite = await PGlite.create(options.pglite);
-    return { db: fromPGlite(pglite), close: () => pglite.close() };
+    return openPGliteDir(
+      options.pglite,
+      options.command ?? 'migrate',
+      (message) => new DatabaseSetupError(message),
+    );
   }
   if (!options.databaseUrl) {
     throw new DatabaseSetupError(

@@ -60,9 +60,26 @@ RETURN jsonb_build_object('id', p_id, 'section_order', p_order, 'section_heading
 -- before it writes any row of the post, in post_id order when it writes several posts: the
 -- store and the master path by locking or updating that row first, plain-SQL INSERTs through
 -- the BEFORE ROW triggers below, plain-SQL UPDATE / DELETE through section_sync.lock_post in
--- their WHERE clause. section_sync.locked_post remembers the last post locked in this
--- transaction (transaction-local, so a rolled-back subtransaction forgets it with its lock),
--- so the row triggers take it once per statement, not once per row.
+-- their WHERE clause. section_sync.locked_posts lists the posts locked in this transaction
+-- (',3,7,'; transaction-local, so a rolled-back subtransaction forgets them with their locks),
+-- so the row triggers take each post's lock once, not once per row.
+
+-- Notes a post as locked in this transaction (see section_sync.locked_posts).
+CREATE OR REPLACE FUNCTION section_sync.note_locked(p_post_id bigint)
+RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+  v_list text := coalesce(nullif(current_setting('section_sync.locked_posts', true), ''), ',');
+BEGIN
+  IF strpos(v_list, ',' || p_post_id || ',') = 0 THEN
+    PERFORM set_config('section_sync.locked_posts', v_list || p_post_id || ',', true);
+  END IF;
+END $$;
+
+-- Whether this transaction noted the post as locked. Inlined into the triggers' WHEN clauses.
+CREATE OR REPLACE FUNCTION section_sync.is_locked(p_post_id bigint)
+RETURNS boolean LANGUAGE sql STABLE
+RETURN strpos(coalesce(current_setting('section_sync.locked_posts', true), ''),
+              ',' || p_post_id || ',') > 0;
 
 -- Locks one post and returns the master text. SS404 when the post has no post_development row.
 CREATE OR REPLACE FUNCTION section_sync.lock_post_master(p_post_id bigint)
@@ -79,7 +96,7 @@ BEGIN
       MESSAGE = format('Post %s does not exist', p_post_id),
       DETAIL = jsonb_build_object('entity', 'post', 'postId', p_post_id)::text;
   END IF;
-  PERFORM set_config('section_sync.locked_post', p_post_id::text, true);
+  PERFORM section_sync.note_locked(p_post_id);
   RETURN v_master;
 END $$;
 
@@ -98,7 +115,7 @@ BEGIN
       ON CONFLICT (post_id) DO NOTHING;
       PERFORM 1 FROM {{schema}}.post_development d WHERE d.post_id = v_post FOR UPDATE;
     END IF;
-    PERFORM set_config('section_sync.locked_post', v_post::text, true);
+    PERFORM section_sync.note_locked(v_post);
   END LOOP;
 END $$;
 
@@ -991,7 +1008,7 @@ CREATE TRIGGER section_sync_master_update
   EXECUTE FUNCTION section_sync.on_master_write();
 
 -- Rows side, before the write: the post's lock (once per post and transaction, see
--- section_sync.locked_post; our own writes skip it: they hold the lock), then the master
+-- section_sync.locked_posts; our own writes skip it: they hold the lock), then the master
 -- side's rules for rows that do not already parse back, then the count of the statement's
 -- writes.
 DROP TRIGGER IF EXISTS section_sync_lock_insert ON {{schema}}.post_section;
@@ -999,7 +1016,7 @@ CREATE TRIGGER section_sync_lock_insert
   BEFORE INSERT ON {{schema}}.post_section
   FOR EACH ROW
   WHEN (current_setting('section_sync.applying', true) IS DISTINCT FROM 'on'
-        AND current_setting('section_sync.locked_post', true) IS DISTINCT FROM NEW.post_id::text)
+        AND NOT section_sync.is_locked(NEW.post_id))
   EXECUTE FUNCTION section_sync.on_row_lock();
 
 DROP TRIGGER IF EXISTS section_sync_lock_update ON {{schema}}.post_section;
@@ -1007,8 +1024,7 @@ CREATE TRIGGER section_sync_lock_update
   BEFORE UPDATE ON {{schema}}.post_section
   FOR EACH ROW
   WHEN (current_setting('section_sync.applying', true) IS DISTINCT FROM 'on'
-        AND (current_setting('section_sync.locked_post', true) IS DISTINCT FROM NEW.post_id::text
-             OR OLD.post_id IS DISTINCT FROM NEW.post_id))
+        AND NOT (section_sync.is_locked(NEW.post_id) AND section_sync.is_locked(OLD.post_id)))
   EXECUTE FUNCTION section_sync.on_row_lock();
 
 DROP TRIGGER IF EXISTS section_sync_lock_delete ON {{schema}}.post_section;
@@ -1016,7 +1032,7 @@ CREATE TRIGGER section_sync_lock_delete
   BEFORE DELETE ON {{schema}}.post_section
   FOR EACH ROW
   WHEN (current_setting('section_sync.applying', true) IS DISTINCT FROM 'on'
-        AND current_setting('section_sync.locked_post', true) IS DISTINCT FROM OLD.post_id::text)
+        AND NOT section_sync.is_locked(OLD.post_id))
   EXECUTE FUNCTION section_sync.on_row_lock();
 
 DROP TRIGGER IF EXISTS section_sync_row_rules ON {{schema}}.post_section;

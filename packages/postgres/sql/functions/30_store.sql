@@ -80,7 +80,7 @@ BEGIN
       DETAIL = jsonb_build_object('entity', 'post', 'postId', p_post_id)::text;
   END IF;
   -- Held: the row triggers of this write's statements need not take it again.
-  PERFORM set_config('section_sync.locked_post', p_post_id::text, true);
+  PERFORM section_sync.note_locked(p_post_id);
   IF p_expected_version IS NOT NULL AND p_expected_version <> v_version THEN
     RAISE EXCEPTION USING ERRCODE = 'SS409',
       MESSAGE = format('Post %s is at version %s, not %s', p_post_id, v_version, p_expected_version),
