@@ -64,7 +64,7 @@ async function seedPost(db: Db, schema: string, postId: number, size: number): P
   return Number(rows[size >> 1]!.id);
 }
 
-const renamed = (rows: readonly Row[], id: number, heading: string) =>
+const renamed = (rows: readonly Row[], id: string, heading: string) =>
   render(rows.map((r) => (r.id === id ? { ...r, heading } : r)));
 
 /**

@@ -5,7 +5,8 @@ import type { Db } from '@section-sync/postgres';
 
 /** A section as the benchmarks compare them. */
 export interface Row {
-  id: number;
+  /** bigint as decimal text (what the wire and the core use). */
+  id: string;
   order: number;
   heading: string;
   description: string;
@@ -14,7 +15,7 @@ export interface Row {
 
 /** A master item: an id when it names an existing section, none for a new one. */
 export interface Item {
-  id?: number;
+  id?: string;
   heading: string;
   description: string;
   status: string;
@@ -73,7 +74,7 @@ export const itemsOf = (rows: readonly Row[]): Item[] =>
 
 export async function rowsOf(db: Db, table: string, postId: number): Promise<Row[]> {
   const { rows } = await db.query<{ rows: Row[] | null }>(
-    `SELECT jsonb_agg(jsonb_build_object('id', id, 'order', section_order,
+    `SELECT jsonb_agg(jsonb_build_object('id', id::text, 'order', section_order,
        'heading', section_heading, 'description', section_description, 'status', status)
        ORDER BY section_order) AS rows
      FROM ${table} WHERE post_id = $1`,

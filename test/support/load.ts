@@ -60,7 +60,7 @@ function heading(random: Random, postId: number): string {
 }
 
 /** A new master for a post: the anchor kept, some sections kept, renamed, dropped or added. */
-function nextMaster(random: Random, postId: number, current: { id: number; heading: string }[]) {
+function nextMaster(random: Random, postId: number, current: { id: string; heading: string }[]) {
   const items: MasterItem[] = [];
   for (const section of current) {
     if (section.heading === anchorHeading(postId)) {
@@ -234,7 +234,7 @@ export async function runSqlWriter(
         const items = nextMaster(
           random,
           postId,
-          rows.map((r) => ({ id: Number(r.id), heading: r.section_heading })),
+          rows.map((r) => ({ id: r.id, heading: r.section_heading })),
         );
         await retryDeadlocks(
           () =>

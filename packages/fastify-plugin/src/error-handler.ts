@@ -116,6 +116,10 @@ export function toErrorAnswer(error: unknown, bodyLimit: number): ErrorAnswer {
   if (isPluginError(error)) return fromPluginError(error);
   if (error instanceof SectionSyncError && !isUnavailableError(error)) {
     const mapped = fromDomainError(error);
+    // A 503 (database_busy) is worth another try: say when.
+    if (mapped?.statusCode === 503) {
+      return { ...mapped, headers: { 'retry-after': String(RETRY_AFTER_SECONDS) } };
+    }
     if (mapped) return mapped;
   }
   if (isUnavailableError(error)) {

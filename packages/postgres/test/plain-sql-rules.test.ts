@@ -193,9 +193,9 @@ describe.each(backends)('plain-SQL rows follow the master side rules on $name', 
           [postId],
         );
         expect(rows[0]!.n).toBe(2);
-        expect(JSON.parse((await master(db, postId))!).map((s: { id: number }) => s.id)).toEqual(
-          before.map((r) => r.id),
-        );
+        expect(
+          JSON.parse((await master(db, postId))!).map((s: { id: number }) => String(s.id)),
+        ).toEqual(before.map((r) => r.id));
         expect(await status(db, postId)).toBe('OK');
       },
     );

@@ -29,7 +29,7 @@ describe.skipIf(!postgresUrl)('store under concurrency on postgres', () => {
    */
   async function deadlockAgainst<T>(
     postId: number,
-    sectionId: number,
+    sectionId: string,
     write: () => Promise<T>,
   ): Promise<PromiseSettledResult<T>> {
     const other = await t.pool!.connect();
@@ -64,14 +64,17 @@ describe.skipIf(!postgresUrl)('store under concurrency on postgres', () => {
     ]);
   });
 
-  it('with maxRetries 0 the deadlock reaches the caller', async () => {
+  it('with maxRetries 0 the deadlock reaches the caller as DatabaseBusyError (503), changing nothing', async () => {
     await createPost(t.db, 2, '1. Intro\n2. Setup');
     const [intro] = await sectionRows(t.db, 2);
     const store = createStore(t.db, { maxRetries: 0 });
     const result = await deadlockAgainst(2, intro!.id, () =>
       store.updateSection(2, intro!.id, { heading: 'Overview' }),
     );
-    expect(result).toMatchObject({ status: 'rejected', reason: { code: '40P01' } });
+    expect(result).toMatchObject({
+      status: 'rejected',
+      reason: { name: 'DatabaseBusyError', code: 'database_busy', cause: { code: '40P01' } },
+    });
     expect((await sectionRows(t.db, 2)).map((r) => r.section_heading)).toEqual(['Intro', 'Setup']);
   });
 

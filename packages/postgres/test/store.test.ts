@@ -480,7 +480,7 @@ describe.each(backends)('store writes on $name', (backend) => {
       const [a, b, c] = (await sectionRows(t.db, postId)).map((r) => r.id);
       const [theirs] = (await sectionRows(t.db, otherPostId)).map((r) => r.id);
       const before = await databaseSnapshot(t.db);
-      const attempt = (ids: number[]) =>
+      const attempt = (ids: string[]) =>
         store.reorderSections(postId, ids).then(
           () => undefined,
           (e: unknown) => e as Error,

@@ -911,7 +911,7 @@ BEGIN
 
   SELECT string_agg(format('section %s now belongs to post %s', s.id, s.post_id), '; '
                     ORDER BY s.id),
-         jsonb_agg(jsonb_build_object('sectionId', s.id, 'postId', s.post_id) ORDER BY s.id)
+         jsonb_agg(jsonb_build_object('sectionId', s.id::text, 'postId', s.post_id) ORDER BY s.id)
   INTO v_taken, v_conflicts
   FROM {{schema}}.post_section s
   JOIN jsonb_array_elements(v_target) t ON (t->>'id')::bigint = s.id
@@ -955,7 +955,7 @@ BEGIN
   -- A section to delete that an entry from p_entry_id on moved here from another post.
   SELECT string_agg(format('section %s was moved here from post %s', m.id, m.from_post), '; '
                     ORDER BY m.id),
-         jsonb_agg(jsonb_build_object('sectionId', m.id, 'movedFrom', m.from_post) ORDER BY m.id)
+         jsonb_agg(jsonb_build_object('sectionId', m.id::text, 'movedFrom', m.from_post) ORDER BY m.id)
   INTO v_taken, v_conflicts
   FROM (
     SELECT DISTINCT ON ((r->>'id')::bigint) (r->>'id')::bigint AS id,

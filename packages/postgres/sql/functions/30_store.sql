@@ -12,12 +12,13 @@
 -- ---- reading ------------------------------------------------------------------------------
 
 -- A post's sections in order, as the wire shows them (updatedAt in UTC, ISO 8601, or null when
--- the row has no time). A host's updated_at may be timestamp without time zone: the cast reads
--- it in the session's zone, the one now() wrote it in, so it comes out as the same instant.
+-- the row has no time; ids as decimal strings, which JavaScript reads without rounding). A
+-- host's updated_at may be timestamp without time zone: the cast reads it in the session's
+-- zone, the one now() wrote it in, so it comes out as the same instant.
 CREATE OR REPLACE FUNCTION section_sync.store_sections(p_post_id bigint)
 RETURNS jsonb LANGUAGE sql STABLE AS $$
   SELECT coalesce(jsonb_agg(jsonb_build_object(
-      'id', s.id,
+      'id', s.id::text,
       'order', s.section_order,
       'heading', coalesce(s.section_heading, ''),
       'description', coalesce(s.section_description, ''),
@@ -184,19 +185,19 @@ BEGIN
   RAISE EXCEPTION USING ERRCODE = 'SS404',
     MESSAGE = format('Section %s does not exist in post %s', p_section_id, p_post_id),
     DETAIL = jsonb_build_object('entity', 'section', 'postId', p_post_id,
-                                'sectionId', p_section_id)::text;
+                                'sectionId', p_section_id::text)::text;
 END $$;
 
 -- ---- the writes (called by store_write with the lock held) --------------------------------
 
 -- Whether parse() of a row's canonical rendering gives the row back unchanged: rules 6-8
 -- already hold (heading trimmed and non-empty, status trimmed and non-empty or NULL, no control
--- characters, within the limits, id a safe integer). Inlined into the queries that use it.
+-- characters, within the limits; every bigint id parses back exactly). Inlined into the
+-- queries that use it.
 CREATE OR REPLACE FUNCTION section_sync.row_parses_back(
   p_id bigint, p_heading text, p_description text, p_status text
 ) RETURNS boolean LANGUAGE sql STABLE PARALLEL SAFE
-RETURN p_id BETWEEN -9007199254740991 AND 9007199254740991
-  AND section_sync.fields_parse_back(p_heading, p_description, p_status);
+RETURN section_sync.fields_parse_back(p_heading, p_description, p_status);
 
 -- row_parses_back for a row whose rendering holds no backslash and whose post's rendering
 -- holds no U+007F-U+009F: JSON escapes every other control character (\n, \t, \u0007, ...), so
@@ -206,8 +207,7 @@ CREATE OR REPLACE FUNCTION section_sync.plain_row_parses_back(
   p_id bigint, p_heading text, p_description text, p_status text,
   p_max_heading int, p_max_description int, p_max_status int
 ) RETURNS boolean LANGUAGE sql IMMUTABLE PARALLEL SAFE
-RETURN p_id BETWEEN -9007199254740991 AND 9007199254740991
-  AND p_heading <> '' AND p_heading NOT LIKE ' %' AND p_heading NOT LIKE '% '
+RETURN p_heading <> '' AND p_heading NOT LIKE ' %' AND p_heading NOT LIKE '% '
   AND length(p_heading) <= p_max_heading
   AND (p_status IS NULL OR (p_status <> '' AND p_status NOT LIKE ' %' AND p_status NOT LIKE '% '
     AND length(p_status) <= p_max_status))
@@ -340,7 +340,7 @@ BEGIN
           coalesce(v_item->>'status', 'draft'))
   RETURNING id INTO v_id;
   RETURN coalesce(section_sync.store_take_result(), '{}'::jsonb)
-    || jsonb_build_object('sectionId', v_id);
+    || jsonb_build_object('sectionId', v_id::text);
 END $$;
 
 -- Edits heading / description / status of a section of THIS post; a patch equal to the
@@ -396,12 +396,12 @@ DECLARE
   v_missing jsonb;
   v_foreign jsonb;
 BEGIN
-  SELECT jsonb_agg(d.id ORDER BY d.id) INTO v_duplicated
+  SELECT jsonb_agg(d.id::text ORDER BY d.id) INTO v_duplicated
   FROM (SELECT u.id FROM unnest(v_ids) AS u(id) GROUP BY u.id HAVING count(*) > 1) d;
-  SELECT jsonb_agg(s.id ORDER BY s.id) INTO v_missing
+  SELECT jsonb_agg(s.id::text ORDER BY s.id) INTO v_missing
   FROM {{schema}}.post_section s
   WHERE s.post_id = p_post_id AND s.id <> ALL (v_ids);
-  SELECT jsonb_agg(DISTINCT u.id) INTO v_foreign
+  SELECT jsonb_agg(DISTINCT u.id::text) INTO v_foreign
   FROM unnest(v_ids) AS u(id)
   WHERE NOT EXISTS (
     SELECT 1 FROM {{schema}}.post_section s WHERE s.id = u.id AND s.post_id = p_post_id);
@@ -597,7 +597,7 @@ CREATE OR REPLACE FUNCTION section_sync.compare_post_state(
       -- As the plan reads ids: only the first item naming a section of this post claims it;
       -- any other id (a deleted section, another post's) was ignored by the sync, so is no
       -- difference.
-      (3, 'id', m.item->'id', to_jsonb(s.id),
+      (3, 'id', m.item->'id', to_jsonb(s.id::text),
         m.item ? 'id' AND s.id IS NOT NULL AND (m.item->>'id')::bigint <> s.id
         AND EXISTS (SELECT 1 FROM sections x WHERE x.id = (m.item->>'id')::bigint)
         AND NOT EXISTS (SELECT 1 FROM master e

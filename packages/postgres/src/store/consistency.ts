@@ -4,10 +4,11 @@ import type { ListSyncStatusOptions, SyncStatusPage } from '../store-types.js';
 import { toStoreError } from './errors.js';
 import { limitSettings, type StoreContext } from './transaction.js';
 
+/** int8 columns arrive as decimal text (see `Db`). */
 interface CheckRow {
-  post_id: number;
+  post_id: string;
   status: SyncStatus['status'];
-  version: number;
+  version: string;
   master_count: number;
   section_count: number;
   differences: SyncStatus['differences'];
@@ -36,9 +37,9 @@ function limitsParameter(context: StoreContext): string | null {
 
 function toSyncStatus(row: CheckRow): SyncStatus {
   return {
-    postId: row.post_id,
+    postId: Number(row.post_id),
     status: row.status,
-    version: row.version,
+    version: Number(row.version),
     masterCount: row.master_count,
     sectionCount: row.section_count,
     differences: row.differences,
@@ -112,6 +113,6 @@ export async function listSyncStatus(
   );
   return {
     items: rows.map(toSyncStatus),
-    nextCursor: rows.length === limit ? rows.at(-1)!.post_id : null,
+    nextCursor: rows.length === limit ? Number(rows.at(-1)!.post_id) : null,
   };
 }
