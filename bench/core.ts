@@ -32,7 +32,7 @@ const WORDS = ['outline', 'draft', 'résumé', 'data', 'model', 'review', 'launc
 
 function sections(size: number): ExistingSection[] {
   return Array.from({ length: size }, (_, i) => ({
-    id: 1000 + i,
+    id: String(1000 + i),
     order: i + 1,
     heading: `${i + 1}: ${WORDS[i % WORDS.length]} and ${WORDS[(i * 7) % WORDS.length]} of "part" ${i}`,
     description: `What section ${i + 1} covers: ${WORDS.join(', ')}.\nSecond line with a tab\tand 🚀.`,

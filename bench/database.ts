@@ -3,8 +3,8 @@ import { fromPg } from '@section-sync/postgres';
 import { openPGlite, openPostgres, postgresUrl, type TestDatabase } from '@section-sync/testing';
 import pg from 'pg';
 
-/** The section limit the benchmarks raise the parser to, so the 1,000-section cases parse. */
-export const BENCH_MAX_SECTIONS = 2000;
+/** The section limit the benchmarks raise the parser to, so the 5,000-section cases parse. */
+export const BENCH_MAX_SECTIONS = 5000;
 
 /** A fresh migrated database and one connection on it, for sequential measurements. */
 export interface BenchDatabase {

@@ -18,6 +18,8 @@ export interface BenchResult {
   baseline?: string;
   /** Anything else worth a column: req/s and p99, posts per second, how it was sampled. */
   note?: string;
+  /** First and third quartile of the samples, ms, when the row was timed sample by sample. */
+  iqrMs?: [number, number];
 }
 
 export interface SuiteOptions {
@@ -40,6 +42,7 @@ export interface Measured {
   /** The variant this row is compared with (a baseline of the group), if any. */
   baseline?: string;
   note?: string;
+  iqrMs?: [number, number];
 }
 
 /**
@@ -62,14 +65,38 @@ export function rowsOf(benchmark: string, size: number, measured: Measured[]): B
       ratioToBaseline: baseline ? m.medianMs / baseline.medianMs : null,
       ...(baseline ? { baseline: baseline.variant } : {}),
       ...(m.note ? { note: m.note } : {}),
+      ...(m.iqrMs ? { iqrMs: m.iqrMs } : {}),
     };
   });
 }
 
 export function median(values: readonly number[]): number {
+  return quantile(values, 0.5);
+}
+
+/** The `q` quantile of `values` (linear between the two closest ranks). */
+export function quantile(values: readonly number[], q: number): number {
   const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  if (sorted.length === 0) return Number.NaN;
+  const at = (sorted.length - 1) * q;
+  const low = Math.floor(at);
+  const high = Math.ceil(at);
+  return sorted[low]! + (sorted[high]! - sorted[low]!) * (at - low);
+}
+
+/** Median and interquartile range of one variant's samples. */
+export interface Spread {
+  medianMs: number;
+  iqrMs: [number, number];
+  samples: number;
+}
+
+export function spreadOf(values: readonly number[]): Spread {
+  return {
+    medianMs: quantile(values, 0.5),
+    iqrMs: [quantile(values, 0.25), quantile(values, 0.75)],
+    samples: values.length,
+  };
 }
 
 /** One variant of an interleaved comparison. */
@@ -90,6 +117,15 @@ export async function interleaved(
   warmup: number,
   samples: number,
 ): Promise<number[]> {
+  return (await interleavedSpread(contenders, warmup, samples)).map((s) => s.medianMs);
+}
+
+/** {@link interleaved}, with each variant's interquartile range too. */
+export async function interleavedSpread(
+  contenders: readonly Contender[],
+  warmup: number,
+  samples: number,
+): Promise<Spread[]> {
   const times: number[][] = contenders.map(() => []);
   const warmed: number[] = contenders.map(() => 0);
   for (let round = 0; round < warmup + samples; round++) {
@@ -108,7 +144,7 @@ export async function interleaved(
       times[i]!.push(performance.now() - t0);
     }
   }
-  return times.map(median);
+  return times.map(spreadOf);
 }
 
 // Results land here so the measured work cannot be optimised away.

@@ -7,13 +7,17 @@ import { clientSuite } from './client.js';
 import { consistencySuite } from './consistency.js';
 import { coreSuite } from './core.js';
 import { runHttpBench } from './http.js';
+import { masterRowsSuite } from './master-rows.js';
 import { type BenchResult, type BenchSuite, sinkValue } from './measure.js';
+import { rowsMasterSuite } from './rows-master.js';
 import { throughputSuite } from './throughput.js';
 import { runTriggerBench } from './triggers.js';
 
 // Database suites run on PostgreSQL when DATABASE_URL is set, PGlite otherwise.
 const suites: BenchSuite[] = [
   coreSuite,
+  masterRowsSuite,
+  rowsMasterSuite,
   { name: 'triggers', run: runTriggerBench },
   throughputSuite,
   consistencySuite,
@@ -54,11 +58,11 @@ const formatRatio = (ratio: number | null) =>
         ? `${ratio.toFixed(2)}x`
         : `${ratio.toFixed(ratio >= 0.01 ? 3 : 5)}x (1/${Math.round(1 / ratio).toLocaleString('en-US')})`;
 const table = [
-  '| benchmark | size | variant | median ms | vs floor | vs baseline | note |',
-  '|---|---:|---|---:|---:|---:|---|',
+  '| benchmark | size | variant | median ms | IQR ms | vs floor | vs baseline | note |',
+  '|---|---:|---|---:|---:|---:|---:|---|',
   ...results.map(
     (r) =>
-      `| ${r.benchmark} | ${r.size.toLocaleString('en-US')} | ${r.variant} | ${formatMs(r.medianMs)} | ${formatRatio(r.ratioToFloor)} | ${formatRatio(r.ratioToBaseline)} | ${r.note ?? ''} |`,
+      `| ${r.benchmark} | ${r.size.toLocaleString('en-US')} | ${r.variant} | ${formatMs(r.medianMs)} | ${r.iqrMs ? r.iqrMs.map(formatMs).join(' – ') : ''} | ${formatRatio(r.ratioToFloor)} | ${formatRatio(r.ratioToBaseline)} | ${r.note ?? ''} |`,
   ),
 ].join('\n');
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';

@@ -33,8 +33,9 @@ describeWithPostgres('concurrent SDK clients and plain SQL writers on the same p
 
   beforeAll(async () => {
     t = await openPostgres();
-    // A plain UPDATE/DELETE on post_section locks its rows before the trigger takes the post
-    // lock, the store the other way round: the two can deadlock. PostgreSQL detects it after
+    // These SQL writers do not use section_sync.lock_post (test/lock-order.test.ts does): a
+    // plain UPDATE/DELETE on post_section locks its row before any trigger takes the post lock,
+    // the store the other way round: the two can deadlock. PostgreSQL detects it after
     // deadlock_timeout (1 s) in the backend that waited longest; this short one makes the plain
     // SQL writer the victim (it runs its statement again, counted), so API callers see none.
     sqlPool = new pg.Pool({

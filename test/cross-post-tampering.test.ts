@@ -16,7 +16,7 @@ describeWithPostgres('cross-post tampering', () => {
   let t: Awaited<ReturnType<typeof openPostgres>>;
   let service: Service;
   let client: SectionSyncClient;
-  let victimIds: number[];
+  let victimIds: string[];
   let victimBefore: unknown;
   let attempts = 0;
   let victimChanges = 0;

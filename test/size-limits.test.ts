@@ -15,7 +15,7 @@ describeWithPostgres('body and field size limits over HTTP', () => {
   let t: Awaited<ReturnType<typeof openPostgres>>;
   let service: Service;
   let client: SectionSyncClient;
-  let anchorId: number;
+  let anchorId: string;
   const refused: Record<string, number> = {};
 
   beforeAll(async () => {

@@ -6,10 +6,12 @@
 //                       statement per row), as its Python `sync_section_headings_to_sections`
 //   seedSchemas.master  + the primary trigger: per-row, position-based PL/pgSQL loop
 //   seedSchemas.rows    + the secondary triggers: FOR EACH ROW re-render of the whole post
+//   seedSchemas.both    + both, as the seed design installs them: its triggers fire each other
+//                       (every row the primary writes re-renders the master, which fires the
+//                       primary again); the rows -> master suite measures one row UPDATE there
 //
-// Each direction's trigger is installed alone: with both installed, the seed's triggers fire
-// each other (every row written by the primary re-renders the master, which fires the primary
-// again), which would only make the baseline slower.
+// The master and rows schemas install one direction's trigger alone, to measure each
+// algorithm by itself.
 import { readFile } from 'node:fs/promises';
 import type { Db } from '@section-sync/postgres';
 
@@ -17,6 +19,7 @@ export const seedSchemas = {
   app: 'seed_app',
   master: 'seed_master',
   rows: 'seed_rows',
+  both: 'seed_both',
 } as const;
 
 async function sqlFile(name: string, schema: string): Promise<string> {
@@ -31,6 +34,8 @@ export async function installSeedBaselines(db: Db): Promise<void> {
   }
   await db.exec(await sqlFile('seed-master-trigger.sql', seedSchemas.master));
   await db.exec(await sqlFile('seed-rows-triggers.sql', seedSchemas.rows));
+  await db.exec(await sqlFile('seed-master-trigger.sql', seedSchemas.both));
+  await db.exec(await sqlFile('seed-rows-triggers.sql', seedSchemas.both));
 }
 
 type SeedItem =

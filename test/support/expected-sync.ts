@@ -21,7 +21,7 @@ export async function existingSections(db: pg.Pool, postId: number): Promise<Exi
      FROM post_section WHERE post_id = $1 ORDER BY section_order`,
     [postId],
   );
-  return rows.map((r) => ({ ...r, id: Number(r.id) }));
+  return rows;
 }
 
 /** What writing `master` must do, by the TypeScript core (the specification). */
@@ -30,7 +30,7 @@ export type ExpectedSync =
   | {
       kind: 'synced';
       sections: {
-        id: number | null;
+        id: string | null;
         order: number;
         heading: string;
         description: string;
@@ -86,13 +86,13 @@ export function expectedSync(existing: readonly ExistingSection[], master: strin
 /** The fields a sync decides, ids only where the section existed before (new ids are the database's). */
 export function comparableSections(
   sections: readonly {
-    id: number | null;
+    id: string | null;
     order: number;
     heading: string;
     description: string;
     status: string;
   }[],
-  keptIds: ReadonlySet<number>,
+  keptIds: ReadonlySet<string>,
 ) {
   return sections.map((s) => ({
     id: s.id !== null && keptIds.has(s.id) ? s.id : 'new',

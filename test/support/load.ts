@@ -18,10 +18,18 @@ export interface LoadTally {
   unexpected: string[];
   /** Deadlocks / serialization failures plain SQL statements met (and ran again). */
   sqlDeadlockRetries: number;
+  /** The same by statement kind (`sql:delete` -> count). */
+  sqlDeadlocksByKind: Record<string, number>;
 }
 
 export function newTally(): LoadTally {
-  return { operations: {}, refused: {}, unexpected: [], sqlDeadlockRetries: 0 };
+  return {
+    operations: {},
+    refused: {},
+    unexpected: [],
+    sqlDeadlockRetries: 0,
+    sqlDeadlocksByKind: {},
+  };
 }
 
 export const totalOperations = (tally: LoadTally) =>
@@ -52,7 +60,7 @@ function heading(random: Random, postId: number): string {
 }
 
 /** A new master for a post: the anchor kept, some sections kept, renamed, dropped or added. */
-function nextMaster(random: Random, postId: number, current: { id: number; heading: string }[]) {
+function nextMaster(random: Random, postId: number, current: { id: string; heading: string }[]) {
   const items: MasterItem[] = [];
   for (const section of current) {
     if (section.heading === anchorHeading(postId)) {
@@ -192,7 +200,8 @@ function describeError(error: unknown): string {
 /**
  * One plain-SQL writer (a host's own code, an LLM worker issuing SQL): `count` statements on
  * random posts: master UPDATEs, INSERTs, heading and order UPDATEs,
- * DELETEs. Never the anchor. Deadlocks are run again, and counted.
+ * DELETEs. Never the anchor. Deadlocks are run again, and counted. With `lockFirst` the row
+ * UPDATEs and DELETEs take the post's lock inline first (`post_id = section_sync.lock_post(n)`).
  */
 export async function runSqlWriter(
   pool: pg.Pool,
@@ -200,13 +209,21 @@ export async function runSqlWriter(
   random: Random,
   count: number,
   tally: LoadTally,
+  options: { lockFirst?: boolean } = {},
 ): Promise<void> {
-  const onRetry = () => tally.sqlDeadlockRetries++;
+  let kind = '';
+  const onRetry = () => {
+    tally.sqlDeadlockRetries++;
+    tally.sqlDeadlocksByKind[kind] = (tally.sqlDeadlocksByKind[kind] ?? 0) + 1;
+  };
+  // The documented pattern: the post's lock inline, before the statement locks any row.
+  const post = options.lockFirst ? 'post_id = section_sync.lock_post($2) AND' : '';
+  const deletePost = options.lockFirst ? 'post_id = section_sync.lock_post($1) AND' : '';
   for (let i = 0; i < count; i++) {
     const postId = random.pick(target.postIds);
     const anchor = anchorHeading(postId);
     const roll = random.next();
-    let kind = '';
+    kind = '';
     try {
       if (roll < 0.3) {
         kind = 'sql:master';
@@ -217,7 +234,7 @@ export async function runSqlWriter(
         const items = nextMaster(
           random,
           postId,
-          rows.map((r) => ({ id: Number(r.id), heading: r.section_heading })),
+          rows.map((r) => ({ id: r.id, heading: r.section_heading })),
         );
         await retryDeadlocks(
           () =>
@@ -245,8 +262,8 @@ export async function runSqlWriter(
           () =>
             pool.query(
               `UPDATE post_section SET section_heading = $1
-               WHERE id = (SELECT id FROM post_section WHERE post_id = $2 AND section_heading <> $3
-                           ORDER BY random() LIMIT 1)`,
+               WHERE ${post} id = (SELECT id FROM post_section WHERE post_id = $2
+                                   AND section_heading <> $3 ORDER BY random() LIMIT 1)`,
               [heading(random, postId), postId, anchor],
             ),
           onRetry,
@@ -257,7 +274,8 @@ export async function runSqlWriter(
           () =>
             pool.query(
               `UPDATE post_section SET section_order = $1
-               WHERE id = (SELECT id FROM post_section WHERE post_id = $2 ORDER BY random() LIMIT 1)`,
+               WHERE ${post} id = (SELECT id FROM post_section WHERE post_id = $2
+                                   ORDER BY random() LIMIT 1)`,
               [1 + random.int(4), postId],
             ),
           onRetry,
@@ -268,8 +286,8 @@ export async function runSqlWriter(
           () =>
             pool.query(
               `DELETE FROM post_section
-               WHERE id = (SELECT id FROM post_section WHERE post_id = $1 AND section_heading <> $2
-                           ORDER BY random() LIMIT 1)`,
+               WHERE ${deletePost} id = (SELECT id FROM post_section WHERE post_id = $1
+                                         AND section_heading <> $2 ORDER BY random() LIMIT 1)`,
               [postId, anchor],
             ),
           onRetry,

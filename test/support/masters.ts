@@ -3,7 +3,7 @@ import type { Random } from './seed.js';
 
 /** One section of a master the load writes. */
 export interface MasterItem {
-  id?: number;
+  id?: string;
   heading: string;
   description?: string;
   status?: string;

@@ -55,6 +55,19 @@ export async function build(options: BuildOptions = {}): Promise<FastifyInstance
   app.addHook('onClose', async () => {
     await opened.close();
   });
+  const lock = 'lock' in opened ? opened.lock : undefined;
+  if (lock) {
+    // The CLI's refusal names the server's address, so an operator knows where its API is.
+    app.addHook('onListen', async () => {
+      const address = app.server.address();
+      if (address && typeof address === 'object') {
+        const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+        lock.update({
+          url: `http://${host.replace(/^(0\.0\.0\.0|\[::\])$/, 'localhost')}:${address.port}`,
+        });
+      }
+    });
+  }
   try {
     const { applied } = await migrate(opened.db);
     const seeded = options.seed === false ? 0 : await seedSamplePosts(opened.db);

@@ -1,12 +1,16 @@
+import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
-import { type Db, fromPGlite, fromPg } from '@section-sync/postgres';
+import { type DataDirLock, type Db, fromPGlite, fromPg, lockDataDir } from '@section-sync/postgres';
 import pg from 'pg';
+import { openFromSnapshot } from './pglite-snapshot.js';
 
 /** The demo's database and how to let go of it. */
 export interface DemoDatabase {
   db: Db;
   /** Says where the data lives, for the start-up log line (never the password). */
   description: string;
+  /** The lock of the PGlite data directory, while this process holds it. */
+  lock?: DataDirLock;
   close(): Promise<void>;
 }
 
@@ -31,7 +35,9 @@ function redact(url: string): string {
 
 /**
  * PostgreSQL through a pg Pool when `databaseUrl` is given, otherwise embedded PGlite (Postgres
- * in WebAssembly, no server needed), in memory or in `dataDir`.
+ * in WebAssembly, no server needed), in memory or in `dataDir`. A data directory is locked for
+ * this process (`lockDataDir`): opening one that another live process holds throws
+ * `DataDirLockedError` naming its pid.
  *
  * @example
  * const { db, close } = await openDatabase({ databaseUrl: process.env.DATABASE_URL });
@@ -46,10 +52,31 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
       close: () => pool.end(),
     };
   }
-  const pglite = options.dataDir ? await PGlite.create(options.dataDir) : await PGlite.create();
+  if (!options.dataDir) {
+    // In memory: from the migrated snapshot the build made (pglite-snapshot.ts).
+    const pglite = await openFromSnapshot();
+    return { db: fromPGlite(pglite), description: 'PGlite in memory', close: () => pglite.close() };
+  }
+  // One process per PGlite directory: the CLI (or a second server) refuses while we hold it.
+  mkdirSync(options.dataDir, { recursive: true });
+  const lock = lockDataDir(options.dataDir, 'the section-sync demo server');
+  let pglite: PGlite;
+  try {
+    pglite = await PGlite.create(options.dataDir);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
   return {
     db: fromPGlite(pglite),
-    description: options.dataDir ? `PGlite in ${options.dataDir}` : 'PGlite in memory',
-    close: () => pglite.close(),
+    description: `PGlite in ${options.dataDir}`,
+    lock,
+    close: async () => {
+      try {
+        await pglite.close();
+      } finally {
+        lock.release();
+      }
+    },
   };
 }

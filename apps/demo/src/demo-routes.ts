@@ -1,4 +1,5 @@
-import { detectFormat, type MasterFormat } from '@section-sync/core';
+import { detectFormat, ErrorResponse, type MasterFormat } from '@section-sync/core';
+import { DEFAULT_BODY_LIMIT, toErrorAnswer } from '@section-sync/fastify';
 import type { Db } from '@section-sync/postgres';
 import type { FastifyInstance } from 'fastify';
 import { SAMPLE_POSTS } from './seed/index.js';
@@ -27,9 +28,18 @@ const PostSummary = {
 /**
  * `GET /api/demo/posts`: the post list of the page. It is the host's own route (section-sync has
  * no "list posts" in its API: posts belong to the host), so it lives in the demo, behind the same
- * auth hook as the API.
+ * auth hook as the API. Its errors take the API's error body and statuses (the plugin's own
+ * mapping: 400 for a bad query, 503 when the database is away), and its schema declares them.
  */
 export async function demoRoutes(app: FastifyInstance, options: { db: Db }): Promise<void> {
+  app.setErrorHandler((error, request, reply) => {
+    const answer = toErrorAnswer(error, DEFAULT_BODY_LIMIT);
+    if (answer.statusCode >= 500)
+      request.log.error({ err: error }, `demo route failed: ${answer.body.code}`);
+    else request.log.warn({ code: answer.body.code }, `demo route refused: ${answer.body.code}`);
+    if (answer.headers) reply.headers(answer.headers);
+    return reply.code(answer.statusCode).send(answer.body);
+  });
   app.get(
     '/api/demo/posts',
     {
@@ -47,6 +57,9 @@ export async function demoRoutes(app: FastifyInstance, options: { db: Db }): Pro
             required: ['posts'],
             properties: { posts: { type: 'array', items: PostSummary } },
           },
+          // 400 bad limit, 401 without the token (SECTION_SYNC_TOKEN), 503 database away.
+          '4xx': ErrorResponse,
+          '5xx': ErrorResponse,
         },
       },
     },

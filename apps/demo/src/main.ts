@@ -1,4 +1,5 @@
 import { type BuildOptions, build } from './app.js';
+import { chooseLogFormat, loggerOptions } from './logging.js';
 
 /** SYNC_LOG_KEEP_LAST / SYNC_LOG_MAX_AGE_DAYS: prune the sync log hourly (off when neither is set). */
 function retentionFromEnv(env: NodeJS.ProcessEnv): Pick<BuildOptions, 'retention'> {
@@ -21,7 +22,10 @@ const app = await build({
   ...(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : {}),
   ...(process.env.DATA_DIR ? { dataDir: process.env.DATA_DIR } : {}),
   ...(process.env.SECTION_SYNC_TOKEN ? { token: process.env.SECTION_SYNC_TOKEN } : {}),
-  logger: { level: process.env.LOG_LEVEL ?? 'info' },
+  logger: loggerOptions({
+    level: process.env.LOG_LEVEL ?? 'info',
+    format: chooseLogFormat(process.env, process.stdout.isTTY),
+  }),
   ...retentionFromEnv(process.env),
 });
 

@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PGLITE_LOCK_FILE } from '@section-sync/postgres';
 import { backends, type TestDatabase } from '@section-sync/testing';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -103,6 +104,31 @@ describe.each(backends)('demo server on $name', (backend) => {
     expect((await app.inject({ url: '/documentation/' })).statusCode).toBe(200);
   });
 
+  it("declares every status its own routes answer, and answers them with the API's error body", async () => {
+    const doc = (await app.inject({ url: '/documentation/json' })).json();
+    const demoPaths = Object.entries(
+      doc.paths as Record<string, Record<string, { responses: object }>>,
+    ).filter(([path]) => path.startsWith('/api/demo/'));
+    expect(demoPaths.map(([path]) => path)).toEqual(['/api/demo/posts']);
+    for (const [path, operations] of demoPaths) {
+      for (const [method, operation] of Object.entries(operations)) {
+        expect(Object.keys(operation.responses), `${method} ${path}`).toEqual([
+          '200',
+          '4XX',
+          '5XX',
+        ]);
+      }
+    }
+    const bad = await app.inject({ url: '/api/demo/posts?limit=0' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toEqual({
+      status: 'error',
+      code: 'invalid_request',
+      message: 'querystring/limit must be >= 1',
+      details: [{ location: 'querystring', path: '/limit', message: 'must be >= 1' }],
+    });
+  });
+
   it('serves the probes and the Prometheus metrics, the seeded syncs counted', async () => {
     expect((await app.inject({ url: '/api/workflow/health' })).json()).toEqual({ status: 'ok' });
     const ready = await app.inject({ url: '/api/workflow/ready' });
@@ -155,6 +181,9 @@ describe('demo server with a token', () => {
 
     const events = await app.inject({ url: '/api/workflow/posts/22/events' });
     expect(events.statusCode).toBe(401);
+    const posts = await app.inject({ url: '/api/demo/posts' });
+    expect(posts.statusCode).toBe(401);
+    expect(posts.json()).toMatchObject({ status: 'error', code: 'unauthorized' });
 
     const withToken = await app.inject({
       url: '/api/workflow/posts/22/sections',
@@ -192,12 +221,17 @@ describe('demo server on a PGlite data directory (DATA_DIR)', () => {
       await first.close();
 
       const second = await build({ dataDir: dir });
+      // A second process on the same directory would lose writes: while one holds it, refused.
+      await expect(build({ dataDir: dir })).rejects.toThrow(
+        `is in use by the section-sync demo server, pid ${process.pid}`,
+      );
       const sections = await second.inject({ url: '/api/workflow/posts/22/sections' });
       expect(sections.json().sections[0].heading).toBe('Kept across restarts');
       expect((await second.inject({ url: '/api/demo/posts' })).json().posts).toHaveLength(
         SAMPLE_POSTS.length,
       );
       await second.close();
+      expect(existsSync(join(dir, PGLITE_LOCK_FILE))).toBe(false);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

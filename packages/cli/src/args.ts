@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import type { SyncDirection } from '@section-sync/core';
+import type { SectionLimits, SyncDirection } from '@section-sync/core';
 
 export const COMMANDS = [
   'migrate',
@@ -41,6 +41,8 @@ export interface CliOptions {
   dropHostAdditions: boolean;
   /** uninstall: really do it (without --dry-run). */
   yes: boolean;
+  /** Limits of the section data, when raised (or lowered) from the defaults. */
+  limits: Partial<SectionLimits>;
   help: boolean;
   version: boolean;
 }
@@ -73,6 +75,30 @@ const COMMAND_OPTIONS = [
   'keep-last',
   'older-than-days',
 ] as const;
+
+/**
+ * The limit options, each also read from an environment variable: the limits a server's store
+ * was given must be given to the CLI too, or its check reads raised-limit posts as invalid.
+ */
+const LIMIT_OPTIONS = [
+  ['max-sections', 'SECTION_SYNC_MAX_SECTIONS', 'maxSections'],
+  ['max-heading-length', 'SECTION_SYNC_MAX_HEADING_LENGTH', 'maxHeadingLength'],
+  ['max-description-length', 'SECTION_SYNC_MAX_DESCRIPTION_LENGTH', 'maxDescriptionLength'],
+  ['max-status-length', 'SECTION_SYNC_MAX_STATUS_LENGTH', 'maxStatusLength'],
+] as const;
+
+function limitsOf(
+  values: Partial<Record<(typeof LIMIT_OPTIONS)[number][0], string>>,
+  env: NodeJS.ProcessEnv,
+): Partial<SectionLimits> {
+  const limits: Partial<SectionLimits> = {};
+  for (const [option, variable, key] of LIMIT_OPTIONS) {
+    const text = values[option] ?? env[variable];
+    const value = wholeNumber(text === '' ? undefined : text, option, 1);
+    if (value !== undefined) limits[key] = value;
+  }
+  return limits;
+}
 
 /** Batch sizes: posts per transaction, except for prune, which deletes log entries. */
 const DEFAULT_BATCH_SIZE: Partial<Record<CommandName, number>> = { prune: 5000 };
@@ -179,6 +205,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = {}): 
     lockTimeoutMs: wholeNumber(values['lock-timeout'], 'lock-timeout', 1),
     dropHostAdditions: values['drop-host-additions'] === true,
     yes: values.yes === true,
+    limits: limitsOf(values, env),
     help,
     version: values.version === true,
   };
@@ -205,6 +232,10 @@ function parse(argv: readonly string[]) {
       'lock-timeout': { type: 'string' },
       'drop-host-additions': { type: 'boolean' },
       yes: { type: 'boolean', short: 'y' },
+      'max-sections': { type: 'string' },
+      'max-heading-length': { type: 'string' },
+      'max-description-length': { type: 'string' },
+      'max-status-length': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
     },

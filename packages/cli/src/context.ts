@@ -1,15 +1,14 @@
 import { existsSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
 import {
   currentMigrationVersion,
   type Db,
   expectedMigrationVersion,
-  fromPGlite,
   fromPg,
   withProductSchema,
 } from '@section-sync/postgres';
 import pg from 'pg';
 import type { CliOptions } from './args.js';
+import { openPGliteDir } from './pglite-dir.js';
 import { createProgress, type Progress, type ProgressStream } from './progress.js';
 
 /** What a command runs with: the database, where to write, and how. */
@@ -44,11 +43,12 @@ export async function openCliDatabase(options: CliOptions): Promise<OpenedDataba
     if ((options.command !== 'migrate' || options.dryRun) && !existsSync(options.pglite)) {
       throw new DatabaseSetupError(`No PGlite data directory at ${options.pglite}`);
     }
-    const pglite = await PGlite.create(options.pglite);
-    return {
-      db: withProductSchema(fromPGlite(pglite), options.productSchema),
-      close: () => pglite.close(),
-    };
+    const opened = await openPGliteDir(
+      options.pglite,
+      options.command ?? 'migrate',
+      (message) => new DatabaseSetupError(message),
+    );
+    return { ...opened, db: withProductSchema(opened.db, options.productSchema) };
   }
   if (!options.databaseUrl) {
     throw new DatabaseSetupError(

@@ -34,6 +34,12 @@ Options:
   -h, --help              help (also: section-sync <command> --help)
   -v, --version           the version
 
+Section limits (give the ones the servers' stores use; defaults 500, 1000, 10000, 100):
+  --max-sections <n>              or SECTION_SYNC_MAX_SECTIONS
+  --max-heading-length <n>        or SECTION_SYNC_MAX_HEADING_LENGTH
+  --max-description-length <n>    or SECTION_SYNC_MAX_DESCRIPTION_LENGTH
+  --max-status-length <n>         or SECTION_SYNC_MAX_STATUS_LENGTH
+
 Exit codes: 0 done; 1 inconsistent posts found (check) or some posts failed; 2 wrong usage;
 3 database unreachable, not migrated, or a migration/uninstall failed; 4 migrate/uninstall gave
 up waiting for a lock (a long transaction holds a table; nothing half-done: run it again later).

@@ -1,5 +1,5 @@
 import { SAMPLE_POSTS, seedSamplePosts } from '@section-sync/demo';
-import type { Db } from '@section-sync/postgres';
+import { createStore, type Db } from '@section-sync/postgres';
 import { reportSkippedPostgres } from '@section-sync/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseCli, UsageError } from '../src/args.js';
@@ -66,6 +66,22 @@ describe('command line parsing', () => {
   ])('refuses %j', (argv, message) => {
     expect(() => parseCli(argv)).toThrow(UsageError);
     expect(() => parseCli(argv)).toThrow(message);
+  });
+});
+
+describe('section limits', () => {
+  it('reads them from options or the environment, options first', () => {
+    expect(
+      parseCli(['check', '--max-sections', '600'], { SECTION_SYNC_MAX_HEADING_LENGTH: '2000' })
+        .limits,
+    ).toEqual({ maxSections: 600, maxHeadingLength: 2000 });
+    expect(
+      parseCli(['check', '--max-sections', '700'], { SECTION_SYNC_MAX_SECTIONS: '600' }).limits,
+    ).toEqual({ maxSections: 700 });
+    expect(parseCli(['check']).limits).toEqual({});
+    expect(() => parseCli(['check', '--max-sections', '0'])).toThrow(
+      /--max-sections must be a whole number of at least 1/,
+    );
   });
 });
 
@@ -365,6 +381,31 @@ describe.each(cliTargets)('section-sync bin on $name', (backend) => {
       const again = await target.run('prune', '--keep-last', '1', '--json');
       expect(JSON.parse(again.stdout)).toMatchObject({ pruned: 0 });
     });
+  });
+});
+
+describe.each(cliTargets)('section-sync bin with raised limits on $name', (backend) => {
+  let target: CliTarget;
+  beforeAll(async () => {
+    requireBuiltCli();
+    target = await backend.open();
+    await target.withDb(async (db) => {
+      const store = createStore(db, { limits: { maxSections: 600 } });
+      await db.query('INSERT INTO post_development (post_id) VALUES (1)');
+      await store.writeMaster(1, JSON.stringify(Array.from({ length: 550 }, (_, i) => `S${i}`)));
+    });
+  });
+  afterAll(() => target?.close());
+
+  it('check and repair honour --max-sections as the store that wrote the post did', async () => {
+    const strict = await target.run('check', '--json');
+    expect(strict.code).toBe(1);
+    expect(JSON.parse(strict.stdout).posts).toMatchObject([
+      { postId: 1, status: 'Invalid master' },
+    ]);
+    expect((await target.run('check', '--max-sections', '600')).code).toBe(0);
+    const repair = await target.run('repair', '--max-sections', '600', '--json');
+    expect(JSON.parse(repair.stdout)).toMatchObject({ failed: 0 });
   });
 });
 

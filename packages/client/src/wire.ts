@@ -6,6 +6,8 @@ import type * as Wire from '@section-sync/core';
 import type { Static } from '@sinclair/typebox';
 
 export type Section = Static<typeof Wire.Section>;
+/** A section id: a PostgreSQL bigint as its decimal digits (`'42'`), never a rounded number. */
+export type SectionId = Static<typeof Wire.SectionId>;
 export type SyncDirection = Static<typeof Wire.SyncDirection>;
 export type ConsistencyStatus = Static<typeof Wire.ConsistencyStatus>;
 export type SyncStatus = Static<typeof Wire.SyncStatus>;

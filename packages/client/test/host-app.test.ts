@@ -89,7 +89,7 @@ describe.each(backends)('the SDK against a host app on $name', (backend) => {
   test("the plugin's own 400 is a BadRequestError naming the request id of its log", async () => {
     const client = clientFor('editor');
     const error = await client
-      .reorderSections(1, [999], { requestId: 'trace-400' })
+      .reorderSections(1, ['999'], { requestId: 'trace-400' })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BadRequestError);
     expect(error).toMatchObject({ code: 'invalid_reorder', requestId: 'trace-400' });

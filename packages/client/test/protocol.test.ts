@@ -174,8 +174,8 @@ describe('requests on the wire', () => {
       timeout: 5_000,
     });
     expect(result.etag).toBe('"4"');
-    await client.updateSection(7, 9, { heading: 'Pricing' }, { ifMatch: '"4"' });
-    await client.deleteSection(7, 9, { ifMatch: 4 });
+    await client.updateSection(7, '9', { heading: 'Pricing' }, { ifMatch: '"4"' });
+    await client.deleteSection(7, '9', { ifMatch: 4 });
     for await (const _ of client.listSyncStatus({ inconsistent: true, limit: 5 })) break;
 
     const [sync, update, remove, list] = server.requests;
@@ -200,7 +200,7 @@ describe('requests on the wire', () => {
   test('the etag falls back to the body version when a proxy dropped the header', async () => {
     server = await startServer((_req, res) => json(res, 200, writeResult(7, 12)));
     client = createClient({ baseUrl: server.url });
-    await expect(client.reorderSections(7, [1])).resolves.toMatchObject({
+    await expect(client.reorderSections(7, ['1'])).resolves.toMatchObject({
       version: 12,
       etag: '"12"',
     });

@@ -45,7 +45,9 @@ describe('responses are inferred from core schemas', () => {
   test('writes carry version and etag', () => {
     expectTypeOf(client.syncSections(1)).resolves.toEqualTypeOf<Written<SyncResponse>>();
     expectTypeOf(client.rollback(1, 2)).resolves.toEqualTypeOf<Written<RollbackResponse>>();
-    expectTypeOf(client.reorderSections(1, [3, 2])).resolves.toEqualTypeOf<Written<WriteResult>>();
+    expectTypeOf(client.reorderSections(1, ['3', '2'])).resolves.toEqualTypeOf<
+      Written<WriteResult>
+    >();
     expectTypeOf(client.bulkSync({ all: true })).resolves.toEqualTypeOf<BulkSyncResponse>();
     expectTypeOf<
       Awaited<ReturnType<typeof client.createSection>>['section']
@@ -117,9 +119,10 @@ describe('wrong arguments do not compile', () => {
     // @ts-expect-error heading is required
     void client.createSection(7, { description: 'no heading' });
     // @ts-expect-error unknown field
-    void client.updateSection(7, 1, { title: 'x' });
-    // @ts-expect-error section ids are numbers
-    void client.reorderSections(7, ['1', '2']);
+    void client.updateSection(7, '1', { title: 'x' });
+    // @ts-expect-error section ids are decimal strings: a number may already be rounded
+    void client.reorderSections(7, [1, 2]);
+    expectTypeOf<Section['id']>().toEqualTypeOf<string>();
     // @ts-expect-error not a master format: a number
     void client.setSectionHeadings(7, 42);
     // @ts-expect-error not a consistency status

@@ -1,3 +1,5 @@
+import type { SectionId } from './schemas/domain.js';
+
 /**
  * Base of every error section-sync throws on purpose. `code` is stable and machine-readable;
  * the HTTP layer maps codes to statuses in one table.
@@ -83,7 +85,7 @@ export class SectionNotFoundError extends SectionSyncError {
   override readonly name = 'SectionNotFoundError';
   constructor(
     readonly postId: number,
-    readonly sectionId: number,
+    readonly sectionId: SectionId,
   ) {
     super('section_not_found', `Section ${sectionId} does not exist in post ${postId}`);
   }
@@ -132,5 +134,40 @@ export class DatabaseUnavailableError extends SectionSyncError {
   override readonly name = 'DatabaseUnavailableError';
   constructor(message = 'The database is unavailable', options: { cause?: unknown } = {}) {
     super('database_unavailable', message, options);
+  }
+}
+
+/**
+ * The database refused a value of the request as data (SQLSTATE class 22: out of range, bad
+ * text representation, too long for a host column; or a NOT NULL / CHECK constraint of the
+ * host's). Nothing changed. `details`: `{ sqlstate, field?, constraint? }`.
+ */
+export class InvalidValueError extends SectionSyncError {
+  override readonly name = 'InvalidValueError';
+  constructor(message: string, details: { sqlstate: string; field?: string; constraint?: string }) {
+    super('invalid_value', message, { details });
+  }
+}
+
+/**
+ * The write would break a unique, foreign key or exclusion constraint (SQLSTATE 23505, 23503,
+ * 23P01), usually one of the host's, or a row another writer just added. Nothing changed.
+ * `details`: `{ sqlstate, constraint? }`.
+ */
+export class ConstraintConflictError extends SectionSyncError {
+  override readonly name = 'ConstraintConflictError';
+  constructor(message: string, details: { sqlstate: string; constraint?: string }) {
+    super('constraint_conflict', message, { details });
+  }
+}
+
+/**
+ * Deadlock or serialization failure (40P01, 40001) still there after the store's retries.
+ * Nothing changed; safe to retry (the API answers 503 with `Retry-After`).
+ */
+export class DatabaseBusyError extends SectionSyncError {
+  override readonly name = 'DatabaseBusyError';
+  constructor(message: string, options: { cause?: unknown; details?: unknown } = {}) {
+    super('database_busy', message, options);
   }
 }

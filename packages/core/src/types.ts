@@ -1,6 +1,6 @@
-import type { ChangeCounts } from './schemas/domain.js';
+import type { ChangeCounts, SectionId } from './schemas/domain.js';
 
-export type { ChangeCounts, MasterFormat } from './schemas/domain.js';
+export type { ChangeCounts, MasterFormat, SectionId } from './schemas/domain.js';
 
 /** A section's workflow status. Free text on the wire; `draft` when absent on a new section. */
 export type SectionStatus = string;
@@ -13,12 +13,12 @@ export interface DesiredSection {
   description?: string;
   status?: SectionStatus;
   /** Id of an existing section of the same post; ids of other posts' sections are ignored. */
-  id?: number;
+  id?: SectionId;
 }
 
 /** A `post_section` row as sync sees it (host columns are not part of the sync). */
 export interface ExistingSection {
-  id: number;
+  id: SectionId;
   order: number;
   heading: string;
   description: string;
@@ -30,15 +30,15 @@ export type PlanOperation =
   | { type: 'create'; order: number; heading: string; description: string; status: SectionStatus }
   | {
       type: 'update';
-      id: number;
+      id: SectionId;
       from: number;
       order: number;
       heading: string;
       description: string;
       status: SectionStatus;
     }
-  | { type: 'move'; id: number; from: number; order: number }
-  | { type: 'delete'; id: number; from: number };
+  | { type: 'move'; id: SectionId; from: number; order: number }
+  | { type: 'delete'; id: SectionId; from: number };
 
 /**
  * The identity-preserving sync plan. `operations` is canonical: create/update/move in ascending
@@ -69,3 +69,10 @@ export const DEFAULT_LIMITS: Readonly<SectionLimits> = Object.freeze({
 });
 
 export const DEFAULT_STATUS = 'draft';
+
+/**
+ * How deep arrays and objects may nest in a JSON master (the root array is level 1). Deeper
+ * text is `invalid_json`, in TypeScript and in SQL alike: PostgreSQL's own parser gives up
+ * somewhere past 10,000 levels, depending on its stack, so the rule must not depend on it.
+ */
+export const MAX_JSON_DEPTH = 64;

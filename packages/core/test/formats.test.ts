@@ -51,10 +51,10 @@ describe('parse error messages name the problem and the place', () => {
       'Item 2 (index 1): "heading" must be a string, got number',
     );
     expect(parseError('[{"heading": "A", "order": "first"}]').message).toBe(
-      'Item 1 (index 0): "order" must be a number, got string',
+      'Item 1 (index 0): "order" must be a number between -1.7976931348623157e308 and 1.7976931348623157e308 (0 or at least 5e-324 in size), got string',
     );
     expect(parseError('[{"heading": "A", "id": 1.5}]').message).toContain(
-      '"id" must be an integer',
+      '"id" must be a whole number',
     );
   });
 
@@ -130,15 +130,24 @@ describe('parse edge cases outside the shared corpus', () => {
     expect(parseError('A\u0000B').position).toStrictEqual({ line: 1, column: 2 });
   });
 
-  it('deeply nested arrays are an invalid item, not a stack overflow', () => {
+  it('JSON nested deeper than 64 levels is invalid JSON at the 65th bracket, not a stack overflow', () => {
     const deep = `[${'['.repeat(100_000)}${']'.repeat(100_000)}]`;
-    expect(parseError(deep).position).toStrictEqual({ index: 0 });
+    const error = parseError(deep);
+    expect(error.code).toBe('invalid_json');
+    expect(error.position).toStrictEqual({ line: 1, column: 65 });
+    expect(error.message).toMatch(/nested deeper than 64 levels/);
   });
 
-  it('deeply nested invalid JSON is reported, not a stack overflow', () => {
+  it('64 levels of nesting are fine', () => {
+    const inner = `${'['.repeat(62)}${']'.repeat(62)}`;
+    expect(parse(`[{"heading":"A","extra":${inner}}]`)).toEqual([{ order: 1, heading: 'A' }]);
+    expect(parseError(`[{"heading":"A","extra":[${inner}]}]`).column).toBe(87);
+  });
+
+  it('deeply nested invalid JSON is reported at the depth limit, not a stack overflow', () => {
     const error = parseError('['.repeat(100_000));
     expect(error.code).toBe('invalid_json');
-    expect(error.column).toBe(100_001);
+    expect(error.column).toBe(65);
   });
 
   it('undefined limits keep the defaults', () => {

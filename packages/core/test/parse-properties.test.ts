@@ -271,7 +271,7 @@ describe('round trips', () => {
             heading,
             description,
             status,
-            id,
+            id: String(id),
           })),
         );
       }),

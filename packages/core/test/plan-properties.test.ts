@@ -14,7 +14,7 @@ const text = fc.constantFrom('', 'one', 'two', 'Two ');
 const status = fc.constantFrom('draft', 'review', 'done', '');
 
 const existingArb: fc.Arbitrary<ExistingSection[]> = fc
-  .uniqueArray(fc.integer({ min: 1, max: 40 }), { maxLength: 12 })
+  .uniqueArray(fc.integer({ min: 1, max: 40 }).map(String), { maxLength: 12 })
   .chain((ids) =>
     fc.tuple(
       fc.constant(ids),
@@ -37,7 +37,7 @@ const existingArb: fc.Arbitrary<ExistingSection[]> = fc
 /** Desired items; ids come from existing (sometimes repeated) or are foreign (another post). */
 const desiredArb = (existing: readonly ExistingSection[]): fc.Arbitrary<DesiredSection[]> => {
   const id = fc.oneof(
-    fc.integer({ min: 1, max: 50 }),
+    fc.integer({ min: 1, max: 50 }).map(String),
     ...(existing.length > 0 ? [fc.constantFrom(...existing.map((s) => s.id))] : []),
   );
   return fc
@@ -111,7 +111,7 @@ describe('plan properties', () => {
         const applied = applyPlan(existing, plan(existing, desired));
         // New sections get ids no desired item or existing row uses, as a database would.
         let nextId = 1000;
-        const rows = applied.map((s) => ({ ...s, id: s.id ?? nextId++ }));
+        const rows = applied.map((s) => ({ ...s, id: s.id ?? String(nextId++) }));
         expect(plan(rows, desired).operations).toEqual([]);
       }),
     );

@@ -3,7 +3,7 @@ import { InvalidOperationError } from '../src/errors.js';
 import { applyPlan, matchSections, normalizeHeading, plan } from '../src/plan/index.js';
 import type { DesiredSection, ExistingSection, SyncPlan } from '../src/types.js';
 
-const section = (id: number, order: number, heading: string): ExistingSection => ({
+const section = (id: string, order: number, heading: string): ExistingSection => ({
   id,
   order,
   heading,
@@ -13,7 +13,7 @@ const section = (id: number, order: number, heading: string): ExistingSection =>
 
 describe('plan', () => {
   it('takes existing sections by their order, whatever the array order', () => {
-    const existing = [section(2, 2, 'Setup'), section(1, 1, 'Intro')];
+    const existing = [section('2', 2, 'Setup'), section('1', 1, 'Intro')];
     const result = plan(existing, [
       { order: 1, heading: 'Intro' },
       { order: 2, heading: 'Setup' },
@@ -23,14 +23,14 @@ describe('plan', () => {
   });
 
   it('pairs leftovers (step 4) in existing order even when the array is unsorted', () => {
-    const existing = [section(2, 2, 'B'), section(1, 1, 'A')];
+    const existing = [section('2', 2, 'B'), section('1', 1, 'A')];
     const result = plan(existing, [
       { order: 1, heading: 'X' },
       { order: 2, heading: 'Y' },
     ]);
     expect(result.operations.map((op) => op.type === 'update' && [op.id, op.heading])).toEqual([
-      [1, 'X'],
-      [2, 'Y'],
+      ['1', 'X'],
+      ['2', 'Y'],
     ]);
   });
 
@@ -42,7 +42,7 @@ describe('plan', () => {
   });
 
   it('does not modify its inputs', () => {
-    const existing = [section(1, 1, 'A'), section(2, 2, 'B')];
+    const existing = [section('1', 1, 'A'), section('2', 2, 'B')];
     const desired: DesiredSection[] = [
       { order: 1, heading: 'B', description: 'new' },
       { order: 2, heading: 'C' },
@@ -53,7 +53,7 @@ describe('plan', () => {
   });
 
   it('treats a null description, status or id like an absent one (JSON callers)', () => {
-    const existing = [{ ...section(1, 1, 'A'), status: 'done' }];
+    const existing = [{ ...section('1', 1, 'A'), status: 'done' }];
     const desired = [
       { order: 1, heading: 'A', description: null, status: null, id: null },
     ] as unknown as DesiredSection[];
@@ -61,7 +61,7 @@ describe('plan', () => {
   });
 
   it('keeps a section id through a reorder plus rename of every other section', () => {
-    const existing = [section(10, 1, 'Intro'), section(11, 2, 'Body'), section(12, 3, 'End')];
+    const existing = [section('10', 1, 'Intro'), section('11', 2, 'Body'), section('12', 3, 'End')];
     const result = applyPlan(
       existing,
       plan(existing, [
@@ -71,16 +71,16 @@ describe('plan', () => {
       ]),
     );
     expect(result.map((s) => [s.id, s.heading, s.description])).toEqual([
-      [12, 'End', 'about End'],
-      [11, 'Preface', 'about Body'],
-      [10, 'Intro', 'about Intro'],
+      ['12', 'End', 'about End'],
+      ['11', 'Preface', 'about Body'],
+      ['10', 'Intro', 'about Intro'],
     ]);
   });
 });
 
 describe('applyPlan', () => {
   it('keeps sections the plan does not mention and gives new sections a null id', () => {
-    const existing = [section(1, 1, 'A')];
+    const existing = [section('1', 1, 'A')];
     expect(
       applyPlan(
         existing,
@@ -90,23 +90,23 @@ describe('applyPlan', () => {
         ]),
       ),
     ).toEqual([
-      { id: 1, order: 1, heading: 'A', description: 'about A', status: 'draft' },
+      { id: '1', order: 1, heading: 'A', description: 'about A', status: 'draft' },
       { id: null, order: 2, heading: 'B', description: '', status: 'draft' },
     ]);
   });
 
   it('rejects a plan that names a section not among existing', () => {
     const stray: SyncPlan = {
-      operations: [{ type: 'delete', id: 99, from: 1 }],
+      operations: [{ type: 'delete', id: '99', from: 1 }],
       changes: { created: 0, updated: 0, moved: 0, deleted: 1, unchanged: 0 },
     };
-    expect(() => applyPlan([section(1, 1, 'A')], stray)).toThrow(InvalidOperationError);
+    expect(() => applyPlan([section('1', 1, 'A')], stray)).toThrow(InvalidOperationError);
   });
 
   it('rejects a plan whose result would not have orders 1..n', () => {
-    const existing = [section(1, 1, 'A'), section(2, 2, 'B')];
+    const existing = [section('1', 1, 'A'), section('2', 2, 'B')];
     const clash: SyncPlan = {
-      operations: [{ type: 'move', id: 2, from: 2, order: 1 }],
+      operations: [{ type: 'move', id: '2', from: 2, order: 1 }],
       changes: { created: 0, updated: 0, moved: 1, deleted: 0, unchanged: 1 },
     };
     expect(() => applyPlan(existing, clash)).toThrow(/orders must be 1\.\.2/);
@@ -130,7 +130,7 @@ describe('normalizeHeading (step 3 key)', () => {
 describe('matchSections', () => {
   it('reports the partner of every item on both sides, -1 for creates and deletes', () => {
     const match = matchSections(
-      [section(1, 1, 'Intro'), section(2, 2, 'Gone'), section(3, 3, 'Old')],
+      [section('1', 1, 'Intro'), section('2', 2, 'Gone'), section('3', 3, 'Old')],
       [
         { order: 1, heading: 'intro' },
         { order: 2, heading: 'Old' },

@@ -5,7 +5,7 @@ import { plan } from '../src/plan/index.js';
 import { isInSync, type RenderableSection, render } from '../src/render/index.js';
 
 const anyRow: fc.Arbitrary<RenderableSection> = fc.record({
-  id: fc.option(fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }), { nil: null }),
+  id: fc.option(fc.bigInt({ min: 1n, max: 2n ** 63n - 1n }).map(String), { nil: null }),
   order: fc.integer({ min: 1, max: 10_000 }),
   // 'binary' reaches every code point; plain fc.string() adds lone surrogates and controls.
   heading: fc.oneof(fc.string(), fc.string({ unit: 'binary' })),
@@ -27,7 +27,7 @@ const singleLine = (max: number) =>
 const parsableRows = fc
   .array(
     fc.record({
-      id: fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }),
+      id: fc.bigInt({ min: 1n, max: 2n ** 63n - 1n }).map(String),
       heading: fc.oneof(singleLine(40), fc.constantFrom('1. Intro', '# Title', '"quoted"', 'a\\b')),
       description: fc
         .string({ unit: 'binary', maxLength: 60 })
@@ -49,13 +49,22 @@ describe('render', () => {
           description: s.description ?? '',
           status: s.status ?? 'draft',
         }));
-        expect(render(rows)).toBe(JSON.stringify(canonical));
+        // Ids are bigint digits: written as JSON numbers, every digit kept.
+        const json = JSON.stringify(canonical).replace(/\{"id":"(-?[0-9]+)"/g, '{"id":$1');
+        expect(render(rows)).toBe(json);
       }),
     );
   });
 
   it('ignores fields it does not render (a wire section with updatedAt)', () => {
-    const wire = { id: 1, order: 1, heading: 'A', description: '', status: 'done', updatedAt: 'x' };
+    const wire = {
+      id: '1',
+      order: 1,
+      heading: 'A',
+      description: '',
+      status: 'done',
+      updatedAt: 'x',
+    };
     expect(render([wire])).toBe(
       '[{"id":1,"order":1,"heading":"A","description":"","status":"done"}]',
     );
@@ -89,7 +98,7 @@ describe('render', () => {
 describe('isInSync', () => {
   const asExisting = (rows: RenderableSection[]) =>
     rows.map((row) => ({
-      id: row.id ?? 0,
+      id: row.id ?? '0',
       order: row.order,
       heading: row.heading,
       description: row.description ?? '',
@@ -110,7 +119,7 @@ describe('isInSync', () => {
   it('never holds when the full sync would change something, for any rows', () => {
     fc.assert(
       fc.property(fc.array(anyRow, { maxLength: 8 }), (rows) => {
-        const withIds = rows.map((row, i) => ({ ...row, id: i + 1 }));
+        const withIds = rows.map((row, i) => ({ ...row, id: String(i + 1) }));
         if (!isInSync(render(withIds), withIds)) return;
         expect(plan(asExisting(withIds), parse(render(withIds))).operations).toEqual([]);
         expect(withIds.map((row) => row.order)).toEqual(withIds.map((_, i) => i + 1));
@@ -120,8 +129,8 @@ describe('isInSync', () => {
 
   it('does not hold for a master other than the rendering, orders out of 1..n, or over the limits', () => {
     const rows = [
-      { id: 1, order: 1, heading: 'Intro', description: '', status: 'draft' },
-      { id: 2, order: 2, heading: 'Setup', description: 'how', status: 'done' },
+      { id: '1', order: 1, heading: 'Intro', description: '', status: 'draft' },
+      { id: '2', order: 2, heading: 'Setup', description: 'how', status: 'done' },
     ];
     expect(isInSync(render(rows), rows)).toBe(true);
     expect(isInSync(null, [])).toBe(false);

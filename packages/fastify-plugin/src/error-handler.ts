@@ -95,7 +95,8 @@ function fromDomainError(error: SectionSyncError): ErrorAnswer | undefined {
     });
   }
   if (error instanceof InvalidOperationError) {
-    return answer(400, error.code, error.message, error.details);
+    // 400 unless the code says the request is fine but the post's state refuses it (409).
+    return answer(DOMAIN_ERROR_STATUS[error.code] ?? 400, error.code, error.message, error.details);
   }
   const status = DOMAIN_ERROR_STATUS[error.code];
   if (status === undefined) return undefined;
@@ -115,6 +116,10 @@ export function toErrorAnswer(error: unknown, bodyLimit: number): ErrorAnswer {
   if (isPluginError(error)) return fromPluginError(error);
   if (error instanceof SectionSyncError && !isUnavailableError(error)) {
     const mapped = fromDomainError(error);
+    // A 503 (database_busy) is worth another try: say when.
+    if (mapped?.statusCode === 503) {
+      return { ...mapped, headers: { 'retry-after': String(RETRY_AFTER_SECONDS) } };
+    }
     if (mapped) return mapped;
   }
   if (isUnavailableError(error)) {

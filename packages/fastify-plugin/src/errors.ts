@@ -90,5 +90,10 @@ export const DOMAIN_ERROR_STATUS: Readonly<Record<string, number>> = Object.free
   log_entry_not_found: 404,
   log_entry_pruned: 404,
   version_conflict: 409,
+  rollback_conflict: 409,
+  // Database errors input can cause, by meaning (see @section-sync/postgres toStoreError).
+  invalid_value: 422,
+  constraint_conflict: 409,
+  database_busy: 503,
   database_unavailable: 503,
 });

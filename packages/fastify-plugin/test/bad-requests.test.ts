@@ -19,9 +19,9 @@ const BODY_LIMIT = 64 * 1024;
 
 interface Context {
   /** Section ids of POST, in order. */
-  s: number[];
+  s: string[];
   /** Section ids of OTHER. */
-  q: number[];
+  q: string[];
   /** Current version of POST. */
   version: number;
   /** A sync log entry of OTHER. */
@@ -106,10 +106,29 @@ const badRequests: BadRequest[] = [
     code: 'invalid_request',
   },
   {
-    name: 'negative section id',
-    request: () => ({ method: 'DELETE', url: p('/sections/-5') }),
+    name: 'section id that is not decimal digits',
+    request: () => ({ method: 'DELETE', url: p('/sections/0x10') }),
     status: 400,
     code: 'invalid_request',
+  },
+  {
+    name: 'section id with leading zeros',
+    request: () => ({ method: 'DELETE', url: p('/sections/007') }),
+    status: 400,
+    code: 'invalid_request',
+  },
+  {
+    // A bigint id can be negative (a host may insert one); this one does not exist.
+    name: 'negative section id',
+    request: () => ({ method: 'DELETE', url: p('/sections/-5') }),
+    status: 404,
+    code: 'section_not_found',
+  },
+  {
+    name: 'section id past the bigint range',
+    request: () => ({ method: 'DELETE', url: p('/sections/9223372036854775808') }),
+    status: 422,
+    code: 'invalid_value',
   },
   {
     name: 'huge section id',
@@ -406,8 +425,8 @@ const badRequests: BadRequest[] = [
     code: 'invalid_reorder',
   },
   {
-    name: 'reorder with ids as strings',
-    request: (c) => json('PUT', p('/sections/order'), { sectionIds: c.s.map(String) }),
+    name: 'reorder with ids that are not decimal digits',
+    request: (c) => json('PUT', p('/sections/order'), { sectionIds: c.s.map((id) => `${id} `) }),
     status: 400,
     code: 'invalid_request',
   },

@@ -53,8 +53,8 @@ export async function seedPost(
 }
 
 /** Ids of a post's sections in order. */
-export async function sectionIds(db: Db, postId: number): Promise<number[]> {
-  const { rows } = await db.query<{ id: number }>(
+export async function sectionIds(db: Db, postId: number): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>(
     'SELECT id FROM post_section WHERE post_id = $1 ORDER BY section_order',
     [postId],
   );

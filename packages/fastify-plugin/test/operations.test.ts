@@ -230,6 +230,33 @@ describe.each(backends)('operations on $name', (backend) => {
     expect(kept.statusCode).toBe(200);
   });
 
+  it('answers 409 rollback_conflict, changing nothing, when a rollback would delete a section moved in from another post', async () => {
+    const h = await openApp(backend);
+    cleanups.push(() => h.close());
+    await seedPost(h.app, h.db, 7, masterOf('A1', 'A2'));
+    await seedPost(h.app, h.db, 8, masterOf('B1'));
+    const { rows } = await h.db.query<{ id: number }>(
+      "SELECT id FROM post_section WHERE post_id = 7 AND section_heading = 'A2'",
+    );
+    const moved = rows[0]!.id;
+    await h.db.query('UPDATE post_section SET post_id = 8 WHERE id = $1', [moved]);
+    const log = await h.app.inject({ method: 'GET', url: `${PREFIX}/posts/8/sync-log` });
+    const [move] = log.json().entries as { id: number }[];
+    const before = await h.app.inject({ method: 'GET', url: `${PREFIX}/posts/8/sections` });
+    const refused = await h.app.inject({
+      method: 'POST',
+      url: `${PREFIX}/posts/8/sync-log/${move!.id}/rollback`,
+    });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json()).toMatchObject({
+      status: 'error',
+      code: 'rollback_conflict',
+      details: { sections: [{ sectionId: moved, movedFrom: 7 }] },
+    });
+    const after = await h.app.inject({ method: 'GET', url: `${PREFIX}/posts/8/sections` });
+    expect(after.json()).toEqual(before.json());
+  });
+
   it('refuses a retention policy without limits at registration', async () => {
     const t = await backend.open();
     cleanups.push(() => t.close());

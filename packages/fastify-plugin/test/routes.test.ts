@@ -34,7 +34,7 @@ describe.each(backends)('every route on $name', (backend) => {
     ]);
     expect(body.sections.map((s: { order: number }) => s.order)).toEqual([1, 2, 3]);
     expect(body.sections[0]).toEqual({
-      id: expect.any(Number),
+      id: expect.stringMatching(/^[1-9][0-9]*$/),
       order: 1,
       heading: 'Intro',
       description: '',
@@ -237,12 +237,22 @@ describe.each(backends)('every route on $name', (backend) => {
     expect(ok.json()).toMatchObject({ postId: id, status: 'OK', masterCount: 2, sectionCount: 2 });
     expect(ok.headers.etag).toBe(`"${ok.json().version}"`);
 
-    // A master cleared behind the API's back: an empty master syncs nothing, the rows stay.
+    // A master cleared by plain SQL means "no master data": the rows stay, the master is
+    // rendered back from them, and the post checks OK.
     const cleared = nextPost();
     await seedPost(h.app, h.db, cleared, masterOf('A', 'B'));
     await h.db.query('UPDATE post_development SET section_headings = NULL WHERE post_id = $1', [
       cleared,
     ]);
+    const back = await h.app.inject({ method: 'GET', url: url(`/posts/${cleared}/sync-status`) });
+    expect(back.json()).toMatchObject({ status: 'OK', masterCount: 2, sectionCount: 2 });
+    // Cleared behind the triggers' back (a restore, a write with triggers off), it is reported.
+    await h.db.transaction(async (tx) => {
+      await tx.query("SELECT set_config('session_replication_role', 'replica', true)");
+      await tx.query('UPDATE post_development SET section_headings = NULL WHERE post_id = $1', [
+        cleared,
+      ]);
+    });
     const none = await h.app.inject({ method: 'GET', url: url(`/posts/${cleared}/sync-status`) });
     expect(none.json()).toMatchObject({
       status: 'No master data',

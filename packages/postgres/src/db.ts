@@ -7,8 +7,8 @@ export interface QueryResult<Row> {
 /**
  * The small database interface every part of section-sync talks to: parameterized queries and
  * transactions. Adapters exist for node-postgres (`fromPg`) and PGlite (`fromPGlite`); both return
- * int8 as numbers, json/jsonb parsed, timestamps as `Date`, and keep the SQLSTATE in `code` of
- * errors. Connection failures become `DatabaseUnavailableError`.
+ * int8 as decimal strings (never a rounded number), json/jsonb parsed, timestamps as `Date`, and
+ * keep the SQLSTATE in `code` of errors. Connection failures become `DatabaseUnavailableError`.
  *
  * @example
  * const db = fromPg(new pg.Pool({ connectionString }));
@@ -59,8 +59,12 @@ export interface FieldDescription {
 
 const INT8_OID = 20;
 
-/** int8 arrives as text (pg) or BigInt (PGlite): make both numbers while they are safe integers. */
-export function normalizeInt8Columns<Row>(
+/**
+ * int8 arrives as text (pg) or BigInt (PGlite): both become the decimal text, so a bigint id
+ * keeps every digit (2^53 + 1 as a JS number is 2^53). Counts and versions are converted by
+ * whoever reads them, knowing they are small.
+ */
+export function int8AsText<Row>(
   rows: Row[],
   fields: readonly FieldDescription[] | undefined,
 ): Row[] {
@@ -70,9 +74,8 @@ export function normalizeInt8Columns<Row>(
   for (const row of rows as Record<string, unknown>[]) {
     for (const name of int8Names) {
       const value = row[name];
-      if (value === null || value === undefined || typeof value === 'number') continue;
-      const n = Number(value);
-      if (Number.isSafeInteger(n)) row[name] = n;
+      if (value === null || value === undefined || typeof value === 'string') continue;
+      row[name] = String(value);
     }
   }
   return rows;

@@ -13,6 +13,7 @@ export { splitStatements } from './online/statements.js';
 export * from './operations/index.js';
 export * from './pg-adapter.js';
 export * from './pglite-adapter.js';
+export * from './pglite-lock.js';
 export * from './product-schema.js';
 export { createStore, type StoreOptions } from './store.js';
 export type * from './store-types.js';

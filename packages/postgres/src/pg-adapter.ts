@@ -2,7 +2,7 @@ import { translateDatabaseError } from './database-errors.js';
 import {
   type Db,
   type FieldDescription,
-  normalizeInt8Columns,
+  int8AsText,
   type QueryResult,
   quoteChannel,
 } from './db.js';
@@ -39,7 +39,7 @@ async function run<Row>(
   try {
     const result = await client.query(text, params as unknown[] | undefined);
     return {
-      rows: normalizeInt8Columns(result.rows as Row[], result.fields),
+      rows: int8AsText(result.rows as Row[], result.fields),
       rowCount: result.rowCount ?? 0,
     };
   } catch (error) {

@@ -1,5 +1,5 @@
 import { translateDatabaseError } from './database-errors.js';
-import { type Db, type FieldDescription, normalizeInt8Columns, type QueryResult } from './db.js';
+import { type Db, type FieldDescription, int8AsText, type QueryResult } from './db.js';
 
 /** The part of a PGlite instance (or its transaction handle) section-sync uses. */
 export interface PGliteLike {
@@ -20,7 +20,7 @@ async function run<Row>(
   try {
     const result = await target.query<Row>(text, params as unknown[] | undefined);
     return {
-      rows: normalizeInt8Columns(result.rows, result.fields as FieldDescription[]),
+      rows: int8AsText(result.rows, result.fields as FieldDescription[]),
       rowCount: result.affectedRows ?? result.rows.length,
     };
   } catch (error) {

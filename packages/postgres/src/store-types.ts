@@ -3,6 +3,7 @@ import type {
   ChangeCounts,
   DesiredSection,
   Section,
+  SectionId,
   SyncDirection,
   SyncLogEntry,
   SyncOrigin,
@@ -102,14 +103,18 @@ export interface SectionStore {
   ): Promise<WriteOutcome & { section: Section }>;
   updateSection(
     postId: number,
-    sectionId: number,
+    sectionId: SectionId,
     patch: SectionPatch,
     options?: WriteOptions,
   ): Promise<WriteOutcome>;
-  deleteSection(postId: number, sectionId: number, options?: WriteOptions): Promise<WriteOutcome>;
+  deleteSection(
+    postId: number,
+    sectionId: SectionId,
+    options?: WriteOptions,
+  ): Promise<WriteOutcome>;
   reorderSections(
     postId: number,
-    sectionIds: number[],
+    sectionIds: SectionId[],
     options?: WriteOptions,
   ): Promise<WriteOutcome>;
   checkPost(postId: number): Promise<SyncStatus>;

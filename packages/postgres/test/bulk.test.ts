@@ -100,4 +100,30 @@ describe.each(backends)('bulk sync on $name', (backend) => {
     expect(outcome).toMatchObject({ total: 0, succeeded: 0, failed: 0, results: [] });
     expect(progress).toEqual([]);
   });
+
+  it('a first sync into a post_section never analysed gathers its statistics after one batch', async () => {
+    const fresh = await backend.open();
+    try {
+      const reltuples = async () => {
+        const { rows } = await fresh.db.query<{ n: number }>(
+          `SELECT reltuples::float8 AS n FROM pg_class WHERE oid = 'post_section'::regclass`,
+        );
+        return Number(rows[0]!.n);
+      };
+      expect(await reltuples()).toBeLessThanOrEqual(0);
+      await withoutTriggers(
+        fresh.db,
+        `INSERT INTO post_development (post_id, section_headings)
+         SELECT p, '["Intro", "Setup", "Wrap-up"]' FROM generate_series(1, 30) p`,
+      );
+      const outcome = await createStore(fresh.db).bulkSync({
+        direction: 'to_sections',
+        batchSize: 10,
+      });
+      expect(outcome.succeeded).toBe(30);
+      expect(await reltuples()).toBeGreaterThan(0);
+    } finally {
+      await fresh.close();
+    }
+  });
 });

@@ -246,3 +246,34 @@ describe.each(backends)('consistency check on $name', (backend) => {
     expected.set(7, 'OK');
   });
 });
+
+describe.each(backends)('raised limits configured on the store on $name', (backend) => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await backend.open();
+  });
+  afterAll(() => t?.close());
+
+  it('are honoured by the writes, checkPost, listSyncStatus and bulkSync alike', async () => {
+    const store = createStore(t.db, { limits: { maxSections: 600, maxHeadingLength: 2000 } });
+    const many = Array.from({ length: 550 }, (_, i) => `Section ${i + 1}`);
+    await createPost(t.db, 1, null);
+    await createPost(t.db, 2, null);
+    await store.writeMaster(1, JSON.stringify(many));
+    await store.writeMaster(2, JSON.stringify(['y'.repeat(1500), 'Short']));
+    for (const postId of [1, 2]) {
+      expect(await store.checkPost(postId)).toMatchObject({ status: 'OK', differences: [] });
+    }
+    const page = await store.listSyncStatus({ inconsistent: true });
+    expect(page.items).toEqual([]);
+    const all = await store.listSyncStatus();
+    expect(all.items.map((i) => [i.postId, i.status])).toEqual([
+      [1, 'OK'],
+      [2, 'OK'],
+    ]);
+    const bulk = await store.bulkSync({ postIds: [1, 2] });
+    expect(bulk).toMatchObject({ failed: 0, succeeded: 2 });
+    // A store with the defaults says what is over them (so the limits above did something).
+    expect((await createStore(t.db).checkPost(1)).status).toBe('Invalid master');
+  });
+});

@@ -6,7 +6,7 @@ import type { Db } from '../src/index.js';
 // "Database Triggers" and "Migration Scripts"), run against the triggers we install instead.
 
 async function sections(db: Db, postId: number) {
-  const { rows } = await db.query<{ id: number; heading: string; draft_body: string | null }>(
+  const { rows } = await db.query<{ id: string; heading: string; draft_body: string | null }>(
     `SELECT id, section_heading AS heading, draft_body
      FROM post_section WHERE post_id = $1 ORDER BY section_order`,
     [postId],
@@ -152,8 +152,8 @@ describe.each(backends)("the original design's defects are gone on $name", (back
     );
     const ids = (await sections(db, 6)).map((s) => s.id);
     expect(JSON.parse(rows[0]!.section_headings)).toEqual([
-      { id: ids[0], order: 1, heading: 'A', description: '', status: 'draft' },
-      { id: ids[1], order: 2, heading: 'B', description: '', status: 'draft' },
+      { id: Number(ids[0]), order: 1, heading: 'A', description: '', status: 'draft' },
+      { id: Number(ids[1]), order: 2, heading: 'B', description: '', status: 'draft' },
     ]);
   });
 

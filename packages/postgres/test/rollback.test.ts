@@ -8,7 +8,7 @@ import { openWithDraftColumn } from './store-fixtures.js';
 // the state before an old entry is pieced together from it and the entries after it.
 
 interface Row {
-  id: number;
+  id: string;
   order: number;
   heading: string;
   status: string;
@@ -31,7 +31,7 @@ async function lastEntry(db: Db, postId: number) {
     rollback_of: number | null;
     changes: Record<string, number>;
   }>(
-    'SELECT id, direction, rollback_of, changes FROM section_sync.log WHERE post_id = $1 ORDER BY id DESC LIMIT 1',
+    'SELECT id::int, direction, rollback_of::int, changes FROM section_sync.log WHERE post_id = $1 ORDER BY id DESC LIMIT 1',
     [postId],
   );
   return rows[0]!;
@@ -90,7 +90,7 @@ describe.each(backends)('rollback on $name', (backend) => {
       rollback_of: deletion.id,
     });
     const restored = await rows(db, 1);
-    expect(JSON.parse((await master(db, 1))!).map((s: { id: number }) => s.id)).toEqual(
+    expect(JSON.parse((await master(db, 1))!).map((s: { id: number }) => String(s.id))).toEqual(
       restored.map((r) => r.id),
     );
   });
@@ -200,5 +200,133 @@ describe.each(backends)('rollback on $name', (backend) => {
     expect(JSON.parse(pruned.detail)).toMatchObject({ entity: 'log_entry', pruned: true });
     const missing = await rollback(db, 8, id + 1_000_000).catch((e) => e);
     expect(JSON.parse(missing.detail)).toMatchObject({ pruned: false });
+  });
+
+  describe('never loses a section to another post', () => {
+    async function drafts(postIds: number[]) {
+      const { rows } = await db.query<{ id: number; post_id: number; draft_body: string }>(
+        'SELECT id, post_id, draft_body FROM post_section WHERE post_id = ANY($1) ORDER BY id',
+        [postIds],
+      );
+      return rows;
+    }
+
+    it('refuses with rollback_conflict to roll back the post a section was moved to, or from', async () => {
+      await setup(70, ['A1', 'A2']);
+      await setup(71, ['B1']);
+      const [, moving] = await rows(db, 70);
+      await db.query('UPDATE post_section SET post_id = 71, section_order = 1 WHERE id = $1', [
+        moving!.id,
+      ]);
+      const intoB = await lastEntry(db, 71);
+      const outOfA = await lastEntry(db, 70);
+      const state = await drafts([70, 71]);
+
+      const refusedB = await rollback(db, 71, intoB.id).catch((e) => e);
+      expect(refusedB).toMatchObject({ code: 'SS400' });
+      expect(JSON.parse(refusedB.detail)).toEqual({
+        code: 'rollback_conflict',
+        sections: [{ sectionId: moving!.id, movedFrom: 70 }],
+      });
+      expect(refusedB.message).toContain(`section ${moving!.id} was moved here from post 70`);
+
+      const refusedA = await rollback(db, 70, outOfA.id).catch((e) => e);
+      expect(JSON.parse(refusedA.detail)).toEqual({
+        code: 'rollback_conflict',
+        sections: [{ sectionId: moving!.id, postId: 71 }],
+      });
+      expect(await drafts([70, 71])).toEqual(state);
+
+      // Moved back by hand, both rollbacks have nothing to take from anyone.
+      await db.query('UPDATE post_section SET post_id = 70, section_order = 2 WHERE id = $1', [
+        moving!.id,
+      ]);
+      await rollback(db, 71, intoB.id);
+      expect((await rows(db, 71)).map((r) => r.heading)).toEqual(['B1']);
+      expect(await rows(db, 70)).toEqual([
+        expect.objectContaining({ heading: 'A1' }),
+        { ...moving, draft_body: 'drafted A2' },
+      ]);
+    });
+  });
+
+  describe('one statement with several writes (writable CTE)', () => {
+    async function entriesSince(postId: number, after: number) {
+      const { rows } = await db.query<{
+        id: number;
+        changes: Record<string, number>;
+        before: { master: string; sections: { id: number; draft_body?: string }[] };
+        after: { master: string; sections: { id: number }[] };
+      }>(
+        'SELECT id, changes, before, after FROM section_sync.log WHERE post_id = $1 AND id > $2 ORDER BY id',
+        [postId, after],
+      );
+      return rows;
+    }
+
+    const headingsOf = (master: string) =>
+      JSON.parse(master).map((s: string | { heading: string }) =>
+        typeof s === 'string' ? s : s.heading,
+      );
+
+    it('logs one entry per post whose changes match its two masters, and its rollback restores all of it', async () => {
+      const before = await setup(80, ['A', 'B', 'C', 'D']);
+      const mark = (await lastEntry(db, 80)).id;
+      await db.query(`WITH d AS (DELETE FROM post_section WHERE post_id = 80 AND section_heading = 'B')
+        UPDATE post_section SET section_heading = 'C2' WHERE post_id = 80 AND section_heading = 'C'`);
+      const entries = await entriesSince(80, mark);
+      expect(entries).toHaveLength(1);
+      const [entry] = entries;
+      expect(entry!.changes).toEqual({
+        created: 0,
+        updated: 1,
+        moved: 2,
+        deleted: 1,
+        unchanged: 1,
+      });
+      expect(headingsOf(entry!.before.master)).toEqual(['A', 'B', 'C', 'D']);
+      expect(headingsOf(entry!.after.master)).toEqual(['A', 'C2', 'D']);
+      // The deleted section is in "before" whole, host column included, and not in "after".
+      const b = before[1]!;
+      expect(entry!.before.sections).toContainEqual(
+        // The log keeps whole rows as to_jsonb: the id is a JSON number there.
+        expect.objectContaining({ id: Number(b.id), draft_body: 'drafted B' }),
+      );
+      expect(entry!.after.sections.map((s) => s.id)).not.toContain(b.id);
+
+      await rollback(db, 80, entry!.id);
+      expect(await rows(db, 80)).toEqual(before);
+    });
+
+    it('an insert, an update and a delete in one statement: one entry, rolled back exactly', async () => {
+      const before = await setup(81, ['A', 'B', 'C']);
+      const mark = (await lastEntry(db, 81)).id;
+      await db.query(`WITH d AS (DELETE FROM post_section WHERE post_id = 81 AND section_heading = 'A'),
+          i AS (INSERT INTO post_section (post_id, section_order, section_heading) VALUES (81, 1, 'New'))
+        UPDATE post_section SET status = 'done' WHERE post_id = 81 AND section_heading = 'C'`);
+      const entries = await entriesSince(81, mark);
+      expect(entries).toHaveLength(1);
+      expect(entries[0]!.changes).toMatchObject({ created: 1, updated: 1, deleted: 1 });
+      expect(headingsOf(entries[0]!.after.master)).toEqual(['New', 'B', 'C']);
+      await rollback(db, 81, entries[0]!.id);
+      expect(await rows(db, 81)).toEqual(before);
+    });
+
+    it('INSERT ... ON CONFLICT DO UPDATE: one entry, rolled back exactly', async () => {
+      const before = await setup(82, ['A', 'B']);
+      const mark = (await lastEntry(db, 82)).id;
+      await db.query(
+        `INSERT INTO post_section (id, post_id, section_order, section_heading)
+         VALUES ($1, 82, 1, 'A renamed'), (DEFAULT, 82, 3, 'C')
+         ON CONFLICT (id) DO UPDATE SET section_heading = excluded.section_heading`,
+        [before[0]!.id],
+      );
+      const entries = await entriesSince(82, mark);
+      expect(entries).toHaveLength(1);
+      expect(entries[0]!.changes).toMatchObject({ created: 1, updated: 1 });
+      expect(headingsOf(entries[0]!.after.master)).toEqual(['A renamed', 'B', 'C']);
+      await rollback(db, 82, entries[0]!.id);
+      expect(await rows(db, 82)).toEqual(before);
+    });
   });
 });

@@ -13,7 +13,8 @@ export async function openWithDraftColumn(backend: TestBackend): Promise<TestDat
 
 /** A post_section row as the tests compare them (no timestamps). */
 export interface RowSnapshot {
-  id: number;
+  /** bigint: decimal text, as the adapters return int8. */
+  id: string;
   post_id: number;
   section_order: number;
   section_heading: string;
@@ -32,7 +33,7 @@ export async function createPost(db: Db, postId: number, master: string | null):
 /** A post's rows in order. */
 export async function sectionRows(db: Db, postId: number): Promise<RowSnapshot[]> {
   const { rows } = await db.query<RowSnapshot>(
-    `SELECT id, post_id, section_order, section_heading, section_description, status
+    `SELECT id, post_id::integer AS post_id, section_order, section_heading, section_description, status
      FROM post_section WHERE post_id = $1 ORDER BY section_order, id`,
     [postId],
   );
@@ -69,8 +70,8 @@ export async function withoutTriggers(db: Db, sql: string, params: unknown[] = [
  * ids replaced by 'new' (identity values are not rolled back, so a preview's new ids differ).
  */
 export function comparableOutcome(
-  outcome: { sections: { id: number; updatedAt: string | null }[] },
-  knownIds: readonly number[],
+  outcome: { sections: { id: string; updatedAt: string | null }[] },
+  knownIds: readonly string[],
 ): unknown {
   const {
     sections,
@@ -79,7 +80,7 @@ export function comparableOutcome(
     section: _section,
     ...rest
   } = outcome as {
-    sections: { id: number; updatedAt: string | null }[];
+    sections: { id: string; updatedAt: string | null }[];
     logId?: number;
     dryRun?: boolean;
     section?: unknown;

@@ -32,6 +32,28 @@ describe.each(backends)('store writes on $name', (backend) => {
     return postId;
   }
 
+  /**
+   * Gives every row of the post this heading and the master the rendering of the rows, with the
+   * triggers off: rows written before section-sync was installed (plain SQL can no longer write
+   * a heading the master side would refuse or trim).
+   */
+  async function writeRowsAsBeforeInstall(postId: number, heading: string): Promise<void> {
+    await withoutTriggers(t.db, 'UPDATE post_section SET section_heading = $2 WHERE post_id = $1', [
+      postId,
+      heading,
+    ]);
+    await withoutTriggers(
+      t.db,
+      `UPDATE post_development d SET section_headings = section_sync.render((
+         SELECT jsonb_agg(jsonb_build_object('id', s.id, 'order', s.section_order,
+           'heading', s.section_heading, 'description', s.section_description, 'status', s.status)
+           ORDER BY s.section_order)
+         FROM post_section s WHERE s.post_id = d.post_id))
+       WHERE d.post_id = $1`,
+      [postId],
+    );
+  }
+
   async function headings(postId: number): Promise<string[]> {
     return (await sectionRows(t.db, postId)).map((r) => r.section_heading);
   }
@@ -244,10 +266,7 @@ describe.each(backends)('store writes on $name', (backend) => {
 
       it('both trims a heading that plain SQL wrote untrimmed, though the master renders the rows', async () => {
         const postId = await newPost('1. Intro');
-        await t.db.query('UPDATE post_section SET section_heading = $2 WHERE post_id = $1', [
-          postId,
-          '  Intro ',
-        ]);
+        await writeRowsAsBeforeInstall(postId, '  Intro ');
         expect((await store.getPost(postId)).master).toContain('"heading":"  Intro "');
         expect((await syncVia(path, postId, 'both')).updated).toBe(1);
         expect(await headings(postId)).toEqual(['Intro']);
@@ -256,10 +275,7 @@ describe.each(backends)('store writes on $name', (backend) => {
 
       it('a master rendered from rows holding a control character fails to_sections, not to_development', async () => {
         const postId = await newPost('1. Intro');
-        await t.db.query('UPDATE post_section SET section_heading = $2 WHERE post_id = $1', [
-          postId,
-          'In\u0007tro',
-        ]);
+        await writeRowsAsBeforeInstall(postId, 'In\u0007tro');
         const before = await store.getPost(postId);
         await expect(syncVia(path, postId, 'to_sections')).rejects.toThrow(/U\+0007/);
         await expect(syncVia(path, postId, 'both')).rejects.toThrow(/U\+0007/);
@@ -464,7 +480,7 @@ describe.each(backends)('store writes on $name', (backend) => {
       const [a, b, c] = (await sectionRows(t.db, postId)).map((r) => r.id);
       const [theirs] = (await sectionRows(t.db, otherPostId)).map((r) => r.id);
       const before = await databaseSnapshot(t.db);
-      const attempt = (ids: number[]) =>
+      const attempt = (ids: string[]) =>
         store.reorderSections(postId, ids).then(
           () => undefined,
           (e: unknown) => e as Error,

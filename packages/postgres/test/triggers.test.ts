@@ -1,3 +1,4 @@
+import { render } from '@section-sync/core';
 import { backends, type TestDatabase } from '@section-sync/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/index.js';
@@ -7,7 +8,8 @@ import { openWithDraftColumn } from './store-fixtures.js';
 // Every post id is used by one test only, so the tests share one database per backend.
 
 interface Row {
-  id: number;
+  /** bigint: decimal text, as the adapters return int8. */
+  id: string;
   order: number;
   heading: string;
   description: string;
@@ -27,7 +29,7 @@ async function rows(db: Db, postId: number): Promise<Row[]> {
 
 async function post(db: Db, postId: number): Promise<{ master: string | null; version: number }> {
   const { rows } = await db.query<{ master: string | null; version: number }>(
-    'SELECT section_headings AS master, section_sync_version AS version FROM post_development WHERE post_id = $1',
+    'SELECT section_headings AS master, section_sync_version::int AS version FROM post_development WHERE post_id = $1',
     [postId],
   );
   return rows[0]!;
@@ -42,7 +44,7 @@ async function logEntries(db: Db, postId: number) {
     changes: Record<string, number>;
     message: string | null;
   }>(
-    'SELECT id, direction, origin, outcome, changes, message FROM section_sync.log WHERE post_id = $1 ORDER BY id',
+    'SELECT id::int, direction, origin, outcome, changes, message FROM section_sync.log WHERE post_id = $1 ORDER BY id',
     [postId],
   );
   return rows;
@@ -62,15 +64,7 @@ interface SyncResult {
 
 /** What render() of the rows gives: the master a rows -> master sync must leave. */
 function rendered(list: Row[]): string {
-  return JSON.stringify(
-    list.map((r) => ({
-      id: r.id,
-      order: r.order,
-      heading: r.heading,
-      description: r.description,
-      status: r.status,
-    })),
-  );
+  return render(list);
 }
 
 async function createPost(db: Db, postId: number, master: string | null): Promise<void> {

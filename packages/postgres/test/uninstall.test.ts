@@ -58,7 +58,7 @@ describe.each(backends)('uninstall on $name', (backend) => {
 
   it("drops the triggers, functions and schema and keeps the host's rows and additions", async () => {
     await t.db.query(`UPDATE post_development SET section_headings = '1. A2' WHERE post_id = 1`);
-    const version = 'SELECT section_sync_version AS v FROM post_development WHERE post_id = 1';
+    const version = 'SELECT section_sync_version::int AS v FROM post_development WHERE post_id = 1';
     const versionBefore = (await t.db.query<{ v: number }>(version)).rows[0]!.v;
     expect(versionBefore).toBeGreaterThan(0);
     const before = await hostRows(t.db);

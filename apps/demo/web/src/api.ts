@@ -150,14 +150,14 @@ export class Api {
 
   updateSection(
     postId: number,
-    sectionId: number,
+    sectionId: string,
     patch: UpdateSectionRequest,
     options: WriteOptions = {},
   ): Promise<WriteResult> {
     return this.request('PATCH', `${PREFIX}/posts/${postId}/sections/${sectionId}`, patch, options);
   }
 
-  deleteSection(postId: number, sectionId: number, options: WriteOptions = {}) {
+  deleteSection(postId: number, sectionId: string, options: WriteOptions = {}) {
     return this.request<WriteResult>(
       'DELETE',
       `${PREFIX}/posts/${postId}/sections/${sectionId}`,
@@ -166,7 +166,7 @@ export class Api {
     );
   }
 
-  reorder(postId: number, sectionIds: number[], options: WriteOptions = {}): Promise<WriteResult> {
+  reorder(postId: number, sectionIds: string[], options: WriteOptions = {}): Promise<WriteResult> {
     return this.request('PUT', `${PREFIX}/posts/${postId}/sections/order`, { sectionIds }, options);
   }
 

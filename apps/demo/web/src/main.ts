@@ -69,7 +69,7 @@ let loadSequence = 0;
 let ownWrites = 0;
 let lastOwnWrite = 0;
 // The order the user asked for while reorders are on their way: shown at once, sent in turn.
-let pendingOrder: number[] | undefined;
+let pendingOrder: string[] | undefined;
 let sendingReorders = false;
 let confirmingRollback: number | undefined;
 
@@ -453,7 +453,7 @@ function addSection(heading: string): Promise<unknown> {
 }
 
 /** Shows the order at once and sends it after the reorders already on their way. */
-function reorder(sectionIds: number[]): void {
+function reorder(sectionIds: string[]): void {
   pendingOrder = sectionIds;
   renderSections();
   if (sendingReorders) return;

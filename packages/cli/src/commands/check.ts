@@ -26,7 +26,7 @@ function firstDifference(status: SyncStatus): string {
  */
 export async function checkCommand(ctx: CommandContext): Promise<number> {
   const started = Date.now();
-  const store = createStore(ctx.db, { origin: 'cli' });
+  const store = createStore(ctx.db, { origin: 'cli', limits: ctx.options.limits });
   const total = await countPosts(ctx.db);
   const progress = ctx.progress('check', 'posts');
   progress.update(0, total);

@@ -4,6 +4,7 @@ import {
   parse,
   render,
   SectionFormatError,
+  type SectionLimits,
 } from '@section-sync/core';
 import { createStore } from '@section-sync/postgres';
 import type { CommandContext } from '../context.js';
@@ -21,11 +22,14 @@ type MasterKind = 'canonical' | 'legacy' | 'empty' | 'invalid';
  * classifyMaster('[{"id":7,"order":1,"heading":"Intro","description":"","status":"draft"}]'); // 'canonical'
  * classifyMaster('1. Intro'); // 'legacy'
  */
-export function classifyMaster(master: string | null): MasterKind {
+export function classifyMaster(
+  master: string | null,
+  limits: Partial<SectionLimits> = {},
+): MasterKind {
   if (master === null || master.trim() === '') return 'empty';
   let items: ReturnType<typeof parse>;
   try {
-    items = parse(master);
+    items = parse(master, limits);
   } catch (error) {
     if (error instanceof SectionFormatError) return 'invalid';
     throw error;
@@ -55,14 +59,14 @@ export async function normalizeCommand(ctx: CommandContext): Promise<number> {
   let scanned = 0;
   for await (const rows of masterPages(ctx.db, Math.max(options.batchSize, 1000))) {
     for (const row of rows) {
-      const kind = classifyMaster(row.section_headings);
+      const kind = classifyMaster(row.section_headings, options.limits);
       kinds[kind]++;
       if (kind === 'legacy') {
         legacy.push({ postId: row.post_id, format: detectFormat(row.section_headings) });
       } else if (kind === 'invalid') {
         let message = 'cannot be parsed';
         try {
-          parse(row.section_headings);
+          parse(row.section_headings, options.limits);
         } catch (error) {
           message = (error as Error).message;
         }
@@ -74,7 +78,7 @@ export async function normalizeCommand(ctx: CommandContext): Promise<number> {
   }
   scan.finish();
 
-  const store = createStore(ctx.db, { origin: 'cli' });
+  const store = createStore(ctx.db, { origin: 'cli', limits: ctx.options.limits });
   // `both`: the master's sections go to the rows first (nothing is lost where they differ),
   // then the rows are rendered back as the canonical master.
   const run = await syncInBatches(

@@ -9,7 +9,7 @@ export async function repairCommand(ctx: CommandContext): Promise<number> {
   const started = Date.now();
   const { options } = ctx;
   const direction = options.direction ?? 'both';
-  const store = createStore(ctx.db, { origin: 'cli' });
+  const store = createStore(ctx.db, { origin: 'cli', limits: ctx.options.limits });
   const postIds: number[] = [];
   const statusOf = new Map<number, string>();
   for await (const page of consistencyPages(store, { inconsistent: true })) {

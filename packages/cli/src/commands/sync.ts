@@ -13,7 +13,7 @@ const DIRECTION_WORDS = {
 export async function syncCommand(ctx: CommandContext): Promise<number> {
   const postId = parsePostId(ctx.options.args[0]!);
   const direction = ctx.options.direction ?? 'both';
-  const store = createStore(ctx.db, { origin: 'cli' });
+  const store = createStore(ctx.db, { origin: 'cli', limits: ctx.options.limits });
   const outcome = await store.sync(postId, direction, {
     dryRun: ctx.options.dryRun,
     origin: 'cli',

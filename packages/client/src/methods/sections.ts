@@ -4,6 +4,7 @@ import type {
   CreateSectionRequest,
   CreateSectionResponse,
   ReorderSectionsRequest,
+  SectionId,
   SectionsResponse,
   UpdateSectionRequest,
   WriteResult,
@@ -62,12 +63,12 @@ export function sectionMethods(transport: Transport) {
      *
      * @example
      * ```ts
-     * await client.updateSection(7, 42, { heading: 'Pricing and plans', status: 'done' });
+     * await client.updateSection(7, '42', { heading: 'Pricing and plans', status: 'done' });
      * ```
      */
     async updateSection(
       postId: number,
-      sectionId: number,
+      sectionId: SectionId,
       changes: SectionChanges,
       options: DryRunWriteOptions = {},
     ): Promise<Written<WriteResult>> {
@@ -90,12 +91,12 @@ export function sectionMethods(transport: Transport) {
      *
      * @example
      * ```ts
-     * const { sections } = await client.deleteSection(7, 42, { ifMatch: version });
+     * const { sections } = await client.deleteSection(7, '42', { ifMatch: version });
      * ```
      */
     async deleteSection(
       postId: number,
-      sectionId: number,
+      sectionId: SectionId,
       options: WriteOptions = {},
     ): Promise<Written<WriteResult>> {
       const response = await transport.request<WriteResult>(
@@ -121,7 +122,7 @@ export function sectionMethods(transport: Transport) {
      */
     async reorderSections(
       postId: number,
-      sectionIds: readonly number[],
+      sectionIds: readonly SectionId[],
       options: DryRunWriteOptions = {},
     ): Promise<Written<WriteResult>> {
       const body: ReorderSectionsRequest = { sectionIds: [...sectionIds] };

@@ -1,8 +1,8 @@
 import type { ApiResponse } from '../transport/transport.js';
 import type { Written } from '../wire.js';
 
-/** A post, section or log entry id as a path segment. */
-export function segment(id: number): string {
+/** A post, section or log entry id as a path segment (a section id is a decimal string). */
+export function segment(id: number | string): string {
   return encodeURIComponent(String(id));
 }
 

@@ -10,7 +10,7 @@ export function writeResult(postId: number, version: number): WriteResult {
     changes: { created: 0, updated: 0, moved: 0, deleted: 0, unchanged: 1 },
     sections: [
       {
-        id: 1,
+        id: '1',
         order: 1,
         heading: 'Intro',
         description: '',

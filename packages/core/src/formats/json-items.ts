@@ -9,6 +9,13 @@ import {
   hasHeadingControl,
   trimMaster,
 } from './characters.js';
+import {
+  JsonNumber,
+  MAX_SECTION_ID,
+  MIN_SECTION_ID,
+  orderValueOf,
+  sectionIdOf,
+} from './json-numbers.js';
 import { exceedsLength } from './limits.js';
 
 /**
@@ -43,7 +50,12 @@ export function parseJsonItems(root: unknown, limits: Readonly<SectionLimits>): 
       sortable = false;
       continue;
     }
-    if (item === null || typeof item !== 'object' || Array.isArray(item)) {
+    if (
+      item === null ||
+      typeof item !== 'object' ||
+      Array.isArray(item) ||
+      item instanceof JsonNumber
+    ) {
       throw new SectionFormatError(
         'invalid_item',
         `${itemName(index)} must be a string or an object, got ${typeName(item)}`,
@@ -132,25 +144,27 @@ function objectSection(
   }
   const id = fields.id;
   if (id !== undefined && id !== null) {
-    if (!Number.isSafeInteger(id)) {
+    const sectionId = sectionIdOf(id);
+    if (sectionId === undefined) {
       throw new SectionFormatError(
         'invalid_item',
-        `${itemName(index)}: "id" must be an integer between -9007199254740991 and 9007199254740991, got ${valueName(id)}`,
+        `${itemName(index)}: "id" must be a whole number from ${MIN_SECTION_ID} to ${MAX_SECTION_ID} (a JSON number or a string of its digits), got ${valueName(id)}`,
         { index, field: 'id' },
       );
     }
-    section.id = id as number;
+    section.id = sectionId;
   }
   const order = fields.order;
   if (order !== undefined && order !== null) {
-    if (typeof order !== 'number') {
+    const value = orderValueOf(order);
+    if (value === undefined) {
       throw new SectionFormatError(
         'invalid_item',
-        `${itemName(index)}: "order" must be a number, got ${valueName(order)}`,
+        `${itemName(index)}: "order" must be a number between -1.7976931348623157e308 and 1.7976931348623157e308 (0 or at least 5e-324 in size), got ${valueName(order)}`,
         { index, field: 'order' },
       );
     }
-    section.order = order;
+    section.order = value;
   }
   return section;
 }
@@ -219,12 +233,17 @@ function itemName(index: number): string {
 
 function typeName(value: unknown): string {
   if (value === null) return 'null';
+  if (value instanceof JsonNumber) return 'number';
   if (Array.isArray(value)) return 'array';
   return typeof value;
 }
 
+/**
+ * What a refused id or order was: its JSON type (`number`, `string`). Never the value: a
+ * double cannot show what was written (`2.50`, `1e400`), and the SQL port must say the same.
+ */
 function valueName(value: unknown): string {
-  return typeof value === 'number' ? String(value) : typeName(value);
+  return typeName(value);
 }
 
 function article(type: string): string {

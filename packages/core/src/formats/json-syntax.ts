@@ -1,4 +1,6 @@
+import { MAX_JSON_DEPTH } from '../types.js';
 import { codePointName, describeCharacterAt } from './characters.js';
+import { isStorableNumber } from './json-numbers.js';
 
 /** Where and why a text is not JSON: a UTF-16 offset and a phrase for the message. */
 export interface JsonSyntaxProblem {
@@ -20,9 +22,11 @@ type Expect = (typeof Expect)[keyof typeof Expect];
 /**
  * Finds the first JSON syntax error in `text[start, end)`: the first character at which the
  * text can no longer be the beginning of a valid JSON text, or `end` when the text stops too
- * early. Runs only after `JSON.parse` failed (V8 does not give a position for every error, and
- * its wording changes between versions), so it favours clear messages over speed. Iterative,
- * so deeply nested input cannot overflow the stack.
+ * early. Two limits count as syntax here, because PostgreSQL's parser has them too: nesting
+ * deeper than `MAX_JSON_DEPTH` arrays and objects, and numbers its `numeric` cannot hold. Runs
+ * only after `JSON.parse` failed or a limit was found exceeded (V8 does not give a position for
+ * every error, and its wording changes between versions), so it favours clear messages over
+ * speed. Iterative, so deeply nested input cannot overflow the stack.
  *
  * @example
  * findJsonSyntaxProblem('[1 2]', 0, 5); // { offset: 3, problem: "expected ',' or ']' after an array item, found '2'" }
@@ -53,6 +57,9 @@ export function findJsonSyntaxProblem(
           i++;
           expect = Expect.AfterValue;
           break;
+        }
+        if ((c === 0x5b /* [ */ || c === 0x7b) /* { */ && stack.length >= MAX_JSON_DEPTH) {
+          return { offset: i, problem: tooDeep() };
         }
         if (c === 0x5b /* [ */) {
           stack.push(true);
@@ -245,6 +252,7 @@ function scanNumber(text: string, start: number, end: number): number | JsonSynt
     }
     while (i < end && isDigit(text.charCodeAt(i))) i++;
   }
+  const mantissaEnd = i;
   if (i < end && (text.charCodeAt(i) === 0x65 || text.charCodeAt(i) === 0x45)) {
     i++;
     if (i < end && (text.charCodeAt(i) === 0x2b || text.charCodeAt(i) === 0x2d)) i++;
@@ -253,7 +261,20 @@ function scanNumber(text: string, start: number, end: number): number | JsonSynt
     }
     while (i < end && isDigit(text.charCodeAt(i))) i++;
   }
+  // Without an exponent only a literal longer than the scale limit can be out of range.
+  if ((i > mantissaEnd || i - start > 16383) && !isStorableNumber(text.slice(start, i))) {
+    const shown = i - start > 40 ? `${text.slice(start, start + 20)}...` : text.slice(start, i);
+    return {
+      offset: start,
+      problem: `the number ${shown} is out of range (at most 131072 digits before the decimal point and 16383 after it)`,
+    };
+  }
   return i;
+}
+
+/** The message of a text nested deeper than the limit. */
+export function tooDeep(): string {
+  return `arrays and objects are nested deeper than ${MAX_JSON_DEPTH} levels`;
 }
 
 function digitExpected(text: string, i: number, end: number, where: string): JsonSyntaxProblem {

@@ -1,7 +1,9 @@
 import { SectionFormatError } from '../errors.js';
-import type { DesiredSection, SectionLimits } from '../types.js';
+import { type DesiredSection, MAX_JSON_DEPTH, type SectionLimits } from '../types.js';
 import { locateContent } from './fence.js';
+import { parseExactJson } from './json-exact.js';
 import { parseJsonItems } from './json-items.js';
+import { INEXACT_NUMBER } from './json-numbers.js';
 import { findJsonSyntaxProblem } from './json-syntax.js';
 import { resolveLimits } from './limits.js';
 import { parseLines } from './lines.js';
@@ -57,27 +59,68 @@ export function parse(
   );
 }
 
-/** `JSON.parse` of `text[start, end)`; on failure the error says where, in the original text. */
+/**
+ * `JSON.parse` of `text[start, end)`; on failure the error says where, in the original text.
+ * Numbers a double may get wrong (ids past 2^53, `1e-400`) send the text down the exact path,
+ * which keeps their literals (`JsonNumber`); both paths enforce `MAX_JSON_DEPTH` and the range
+ * of numbers PostgreSQL can store, so the SQL parser gives the same verdict.
+ */
 function parseJson(
   text: string,
   start: number,
   end: number,
   code: 'invalid_json' | 'invalid_string_literal',
 ): unknown {
+  const json = start === 0 && end === text.length ? text : text.slice(start, end);
+  let value: unknown;
   try {
-    return JSON.parse(start === 0 && end === text.length ? text : text.slice(start, end));
+    if (INEXACT_NUMBER.test(json)) {
+      if (findJsonSyntaxProblem(text, start, end) !== undefined) throw new SyntaxError('invalid');
+      return parseExactJson(text, start, end);
+    }
+    value = JSON.parse(json);
   } catch (error) {
-    const found = findJsonSyntaxProblem(text, start, end);
-    // The scanner and V8 agree on what JSON is; V8's own words are only a fallback.
-    const offset = found?.offset ?? start + v8Position(error);
-    const problem = found?.problem ?? (error instanceof Error ? error.message : String(error));
-    const { line, column } = positionAt(text, offset);
-    const what = code === 'invalid_json' ? 'Invalid JSON' : 'Invalid JSON string literal';
-    throw new SectionFormatError(code, `${what} at line ${line}, column ${column}: ${problem}`, {
-      line,
-      column,
-    });
+    throw syntaxError(text, start, end, code, error);
   }
+  if (exceedsDepth(value, MAX_JSON_DEPTH)) throw syntaxError(text, start, end, code, undefined);
+  return value;
+}
+
+function syntaxError(
+  text: string,
+  start: number,
+  end: number,
+  code: 'invalid_json' | 'invalid_string_literal',
+  error: unknown,
+): SectionFormatError {
+  const found = findJsonSyntaxProblem(text, start, end);
+  // The scanner and V8 agree on what JSON is; V8's own words are only a fallback.
+  const offset = found?.offset ?? start + v8Position(error);
+  const problem = found?.problem ?? (error instanceof Error ? error.message : String(error));
+  const { line, column } = positionAt(text, offset);
+  const what = code === 'invalid_json' ? 'Invalid JSON' : 'Invalid JSON string literal';
+  return new SectionFormatError(code, `${what} at line ${line}, column ${column}: ${problem}`, {
+    line,
+    column,
+  });
+}
+
+/** Whether arrays and objects nest deeper than `limit` (the value itself is level 1). */
+function exceedsDepth(value: unknown, limit: number): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (limit === 0) return true;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      if (item !== null && typeof item === 'object' && exceedsDepth(item, limit - 1)) return true;
+    }
+    return false;
+  }
+  for (const key in value) {
+    const item: unknown = (value as Record<string, unknown>)[key];
+    if (item !== null && typeof item === 'object' && exceedsDepth(item, limit - 1)) return true;
+  }
+  return false;
 }
 
 function v8Position(error: unknown): number {

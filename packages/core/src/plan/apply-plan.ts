@@ -1,9 +1,9 @@
 import { InvalidOperationError } from '../errors.js';
-import type { ExistingSection, SyncPlan } from '../types.js';
+import type { ExistingSection, SectionId, SyncPlan } from '../types.js';
 
 /** A section after applying a plan. A section the plan creates has no id yet (`null`). */
 export interface PlannedSection {
-  id: number | null;
+  id: SectionId | null;
   order: number;
   heading: string;
   description: string;
@@ -26,7 +26,7 @@ export function applyPlan(
   existing: readonly ExistingSection[],
   plan: Readonly<SyncPlan>,
 ): PlannedSection[] {
-  const byId = new Map<number, PlannedSection>();
+  const byId = new Map<SectionId, PlannedSection>();
   for (const s of existing) {
     byId.set(s.id, {
       id: s.id,

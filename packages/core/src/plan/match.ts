@@ -1,4 +1,4 @@
-import type { DesiredSection, ExistingSection } from '../types.js';
+import type { DesiredSection, ExistingSection, SectionId } from '../types.js';
 
 /**
  * Which existing section each desired item keeps, found by the five matching steps of the
@@ -45,7 +45,7 @@ export function matchSections(
   if (unmatched === 0) return { existingOf, desiredOf };
 
   // Step 1: ids. Only ids of `existing` count, so another post's section is never touched.
-  const indexById = new Map<number, number>();
+  const indexById = new Map<SectionId, number>();
   for (let e = 0; e < existing.length; e++) indexById.set(existing[e]!.id, e);
   for (let d = 0; d < desired.length; d++) {
     const id = desired[d]!.id;

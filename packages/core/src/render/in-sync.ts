@@ -1,5 +1,6 @@
 import { SectionFormatError } from '../errors.js';
 import { parse } from '../formats/index.js';
+import { exceedsLength, resolveLimits } from '../formats/limits.js';
 import type { SectionLimits } from '../types.js';
 import { type RenderableSection, render } from './render.js';
 
@@ -20,6 +21,7 @@ export function isInSync(
   limits?: Partial<SectionLimits>,
 ): boolean {
   if (master === null || master !== render(sections)) return false;
+  if (plainInSync(master, sections, limits)) return true;
   let items: ReturnType<typeof parse>;
   try {
     items = parse(master, limits);
@@ -35,4 +37,38 @@ export function isInSync(
     status: item.status ?? null,
   }));
   return render(reparsed) === master;
+}
+
+// JSON.stringify escapes every character below U+0020 (\n, \t, \u0007, ...) and every lone
+// surrogate (\udXXX); U+007F-U+009F it writes as they are.
+const ESCAPE_OR_C1 = /\\[bfnrtu]|[\u007f-\u009f]/;
+
+/** Starts or ends with a space: with no escape in the text, the only trimmable character. */
+const padded = (value: string) => value.startsWith(' ') || value.endsWith(' ');
+
+/**
+ * The common case of {@link isInSync} without parsing: `master` is `render(sections)` and holds
+ * no escape and no U+007F-U+009F, so no value holds a control character, a lone surrogate or
+ * white space other than the space; then parse gives the sections back when orders are 1..n,
+ * ids safe integers, headings and statuses unpadded and non-empty, and every limit holds. Only
+ * ever answers true when the full test would; anything else goes to the full test.
+ */
+function plainInSync(
+  master: string,
+  sections: readonly RenderableSection[],
+  limits: Partial<SectionLimits> | undefined,
+): boolean {
+  const l = resolveLimits(limits);
+  if (sections.length > l.maxSections || ESCAPE_OR_C1.test(master)) return false;
+  return sections.every(
+    (s, i) =>
+      s.order === i + 1 &&
+      (s.id === null || Number.isSafeInteger(s.id)) &&
+      s.heading !== '' &&
+      !padded(s.heading) &&
+      !exceedsLength(s.heading, l.maxHeadingLength) &&
+      (s.status === null ||
+        (s.status !== '' && !padded(s.status) && !exceedsLength(s.status, l.maxStatusLength))) &&
+      (s.description === null || !exceedsLength(s.description, l.maxDescriptionLength)),
+  );
 }

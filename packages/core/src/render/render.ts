@@ -1,11 +1,11 @@
-import { DEFAULT_STATUS } from '../types.js';
+import { DEFAULT_STATUS, type SectionId } from '../types.js';
 
 /**
  * What `render` needs of a section: a database row, a `PlannedSection`, or a wire section
  * (extra fields are ignored). A `null` id (a section not yet created) renders as `null`.
  */
 export interface RenderableSection {
-  readonly id: number | null;
+  readonly id: SectionId | null;
   readonly order: number;
   readonly heading: string;
   readonly description: string | null;
@@ -18,7 +18,7 @@ export interface RenderableSection {
  * status as `"draft"`. Strings are escaped exactly as `JSON.stringify` escapes them.
  *
  * @example
- * render([{ id: 7, order: 1, heading: 'Intro', description: null, status: null }]);
+ * render([{ id: '7', order: 1, heading: 'Intro', description: null, status: null }]);
  * // '[{"id":7,"order":1,"heading":"Intro","description":"","status":"draft"}]'
  */
 export function render(sections: readonly RenderableSection[]): string {

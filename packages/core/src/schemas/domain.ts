@@ -2,8 +2,31 @@ import { type Static, Type } from '@sinclair/typebox';
 
 const MAX_ID = Number.MAX_SAFE_INTEGER;
 
-/** A positive integer id (post or section). */
+/** A positive integer id (post or log entry). */
 export const Id = Type.Integer({ minimum: 1, maximum: MAX_ID });
+
+const SECTION_ID_PATTERN = '^(0|-?[1-9][0-9]{0,18})$';
+
+/**
+ * A section id on the wire: `post_section.id`, a PostgreSQL bigint, as its decimal digits
+ * (`"9007199254740993"`): a JSON number would round ids past 2^53.
+ */
+export const SectionId = Type.String({
+  pattern: SECTION_ID_PATTERN,
+  description: 'a section id (bigint) as its decimal digits, e.g. "42"',
+  examples: ['42'],
+});
+/** A section id: a PostgreSQL bigint as its decimal digits (`'42'`); never a JS number. */
+export type SectionId = Static<typeof SectionId>;
+
+/**
+ * A section id a request may send: its decimal digits, or (as before ids were strings) a JSON
+ * integer up to 2^53 - 1. Either way it reaches the database as the same bigint.
+ */
+export const SectionIdInput = Type.Union(
+  [SectionId, Type.Integer({ minimum: -MAX_ID, maximum: MAX_ID })],
+  { description: 'a section id: its decimal digits ("42"), or a JSON integer up to 2^53 - 1' },
+);
 
 export const SyncDirection = Type.Union(
   [Type.Literal('to_sections'), Type.Literal('to_development'), Type.Literal('both')],
@@ -21,7 +44,7 @@ export type SyncOrigin = Static<typeof SyncOrigin>;
 
 /** A section on the wire. */
 export const Section = Type.Object({
-  id: Id,
+  id: SectionId,
   order: Type.Integer({ minimum: 1 }),
   heading: Type.String(),
   description: Type.String(),
@@ -49,7 +72,7 @@ export const MasterItem = Type.Object({
   heading: Type.String(),
   description: Type.Optional(Type.String()),
   status: Type.Optional(Type.String()),
-  id: Type.Optional(Type.Integer()),
+  id: Type.Optional(SectionId),
 });
 
 /** An item a caller may send as part of a master array (string or object, as in the JSON formats). */
@@ -61,7 +84,12 @@ export const MasterInputItem = Type.Union([
       title: Type.Optional(Type.Union([Type.String(), Type.Null()])),
       description: Type.Optional(Type.Union([Type.String(), Type.Null()])),
       status: Type.Optional(Type.Union([Type.String(), Type.Null()])),
-      id: Type.Optional(Type.Union([Type.Integer(), Type.Null()])),
+      id: Type.Optional(
+        Type.Union([Type.Number(), Type.String(), Type.Null()], {
+          description:
+            'an existing section id: a whole number (bigint range) or a string of its digits',
+        }),
+      ),
       order: Type.Optional(Type.Union([Type.Number(), Type.Null()])),
     },
     { additionalProperties: true },
@@ -111,8 +139,12 @@ export const ConsistencyDifference = Type.Object({
     Type.Literal('missing_in_master'),
     Type.Literal('missing_in_sections'),
   ]),
-  master: Type.Union([Type.String(), Type.Integer(), Type.Null()]),
-  section: Type.Union([Type.String(), Type.Integer(), Type.Null()]),
+  master: Type.Union([Type.String(), Type.Integer(), Type.Null()], {
+    description: 'the master side (an id as its decimal digits)',
+  }),
+  section: Type.Union([Type.String(), Type.Integer(), Type.Null()], {
+    description: 'the rows side (an id as its decimal digits)',
+  }),
 });
 
 export const SyncStatus = Type.Object({

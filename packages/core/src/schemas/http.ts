@@ -8,6 +8,8 @@ import {
   MasterInputItem,
   MasterItem,
   Section,
+  SectionId,
+  SectionIdInput,
   SyncDirection,
   SyncLogEntry,
   SyncStatus,
@@ -18,7 +20,7 @@ import {
 export const PostParams = Type.Object({ postId: Id });
 export type PostParams = Static<typeof PostParams>;
 
-export const SectionParams = Type.Object({ postId: Id, sectionId: Id });
+export const SectionParams = Type.Object({ postId: Id, sectionId: SectionId });
 export type SectionParams = Static<typeof SectionParams>;
 
 export const LogEntryParams = Type.Object({ postId: Id, entryId: Id });
@@ -106,7 +108,9 @@ export type UpdateSectionRequest = Static<typeof UpdateSectionRequest>;
 
 export const ReorderSectionsRequest = Type.Object(
   {
-    sectionIds: Type.Array(Id, { description: "a permutation of the post's section ids" }),
+    sectionIds: Type.Array(SectionIdInput, {
+      description: "a permutation of the post's section ids (decimal strings, or safe integers)",
+    }),
     dryRun: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },

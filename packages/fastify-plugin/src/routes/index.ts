@@ -1,4 +1,5 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { quoteBigIntegers } from '@section-sync/core';
 import type { FastifyPluginAsync } from 'fastify';
 import { installErrorHandlers } from '../error-handler.js';
 import { markHandlerStart } from '../guest/host-errors.js';
@@ -32,7 +33,8 @@ export const routes: FastifyPluginAsync<RouteOptions> = async (instance, options
   scope.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');
     if (text.length === 0) return done(null, undefined);
-    return parseJson(request, text, done);
+    // Section ids past 2^53 sent as JSON numbers keep their digits (as numeric strings).
+    return parseJson(request, quoteBigIntegers(text), done);
   });
 
   scope.addHook('onRoute', (route) => {

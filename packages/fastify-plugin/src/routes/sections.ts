@@ -143,7 +143,9 @@ export function sectionRoutes(scope: Scope, { store, write }: RouteOptions): voi
         { postId, direction: 'to_development' },
         async (options) => {
           try {
-            return await store.reorderSections(postId, request.body.sectionIds, options);
+            // Ids may come as safe integers (before they were strings): the same bigint.
+            const sectionIds = request.body.sectionIds.map(String);
+            return await store.reorderSections(postId, sectionIds, options);
           } catch (error) {
             // Whatever the store calls it, a list that cannot be applied is one code on the wire.
             if (error instanceof InvalidOperationError && error.code !== 'invalid_reorder') {

@@ -41,7 +41,7 @@ export function syncLogRoutes(scope: Scope, { store, write }: RouteOptions): voi
         operationId: 'rollback',
         summary: "Restore a log entry's before-state",
         description:
-          'Sections deleted since come back with their ids and content; the rollback is itself a logged sync. A pruned entry answers 404 `log_entry_pruned`. The body is optional.',
+          'Sections deleted since come back with their ids and content; the rollback is itself a logged sync. A pruned entry answers 404 `log_entry_pruned`. A rollback never takes a section from another post: when a section to bring back now belongs to another post, or one to delete was moved here from another post, it answers 409 `rollback_conflict` naming them (`details.sections`) and changes nothing. The body is optional.',
         params: LogEntryParams,
         headers: WriteHeaders,
         body: RollbackRequest,

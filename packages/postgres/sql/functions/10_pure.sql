@@ -11,7 +11,9 @@
 -- * lower() and \s depend on the locale; the rules want ASCII only, so classes are spelled out
 --   and case folding is lower() under the "C" collation (A-Z only, in every locale).
 -- * length() counts code points, as the rules do. Columns are code points too.
--- * JSON numbers are doubles in JavaScript: `id` and `order` are compared as float8.
+-- * JSON numbers are doubles in JavaScript, exact decimals in jsonb. `order` is compared as
+--   float8 (the same double JavaScript reads); `id` is read exactly, from the decimal, in both
+--   (TypeScript keeps the literal of a long number). Ids leave the parser as decimal strings.
 
 -- Trimmable white space of rule 6 (space, tab, \n, \r, \v, \f), for btrim/ltrim/rtrim.
 CREATE OR REPLACE FUNCTION section_sync.trimmable() RETURNS text
@@ -38,69 +40,67 @@ RETURN CASE
   ELSE 'U+' || lpad(upper(to_hex(ascii(p_char))), 4, '0')
 END;
 
--- A JSON number as JavaScript sees it (a double): out-of-range values become +-Infinity or 0
--- where the numeric -> float8 cast would fail. Only called for such extreme values.
+-- A JSON number as JavaScript reads it (a double), or NULL where that double would be
+-- +-Infinity or a non-zero number read as 0 (1e400, 1e-400): the rules refuse those as an
+-- order. Only called for such extreme values.
 CREATE OR REPLACE FUNCTION section_sync.json_double(p_number numeric) RETURNS float8
 LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
 BEGIN
   RETURN p_number::float8;
 EXCEPTION WHEN numeric_value_out_of_range THEN
-  IF abs(p_number) < 1 THEN RETURN 0; END IF;
-  RETURN CASE WHEN p_number > 0 THEN 'Infinity'::float8 ELSE '-Infinity'::float8 END;
+  RETURN NULL;
 END $$;
 
--- A double as JavaScript's String(number) writes it, for messages that quote a JSON number:
--- the shortest digits that read back as the same double (float8 output with
--- extra_float_digits = 1), laid out by ECMAScript's Number::toString rules (plain digits
--- from 1e-6 up to below 1e21, else d.ddde+n). PostgreSQL's own layout switches at 1e15.
--- Example: SELECT section_sync.js_number_text(1e21), section_sync.js_number_text(9007199254740993);
---   1e+21 | 9007199254740992
-CREATE OR REPLACE FUNCTION section_sync.js_number_text(p_number float8) RETURNS text
-LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
-SET extra_float_digits = 1 AS $$
+-- A master item's id as its canonical decimal string, or NULL when it is not one: a JSON
+-- number whose exact value is a whole number in the bigint range (7, 7.0, 7e0, -3), or a JSON
+-- string of exactly those digits ("7"; not "07", " 7", "7e0", "+7"). Never through float8.
+-- Example: SELECT section_sync.json_id('9007199254740993'), section_sync.json_id('"7"');
+--   9007199254740993 | 7
+CREATE OR REPLACE FUNCTION section_sync.json_id(p_value jsonb) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN CASE jsonb_typeof(p_value)
+  WHEN 'number' THEN CASE
+    WHEN p_value::numeric = trunc(p_value::numeric)
+      AND p_value::numeric BETWEEN -9223372036854775808 AND 9223372036854775807
+    THEN p_value::numeric::bigint::text END
+  WHEN 'string' THEN CASE
+    WHEN p_value #>> '{}' ~ '^(0|-?[1-9][0-9]{0,18})$'
+      AND (p_value #>> '{}')::numeric BETWEEN -9223372036854775808 AND 9223372036854775807
+    THEN p_value #>> '{}' END
+END;
+
+-- The nesting limit of JSON masters (TypeScript MAX_JSON_DEPTH): deeper is invalid_json.
+CREATE OR REPLACE FUNCTION section_sync.max_json_depth() RETURNS integer
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN 64;
+
+-- Whether JSON text nests arrays and objects deeper than max_json_depth() (or, when it is not
+-- JSON, has brackets that do not pair up), found before any JSON parser sees it. Text with
+-- fewer brackets than the limit is not looked at; otherwise strings are cut out and
+-- innermost pairs removed, one level per pass: a master of sections takes two passes.
+-- Example: SELECT section_sync.json_too_deep(repeat('[', 65) || repeat(']', 65));  -- true
+CREATE OR REPLACE FUNCTION section_sync.json_too_deep(p_json text) RETURNS boolean
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
 DECLARE
-  v_text text := abs(p_number)::text;
-  v_sign text := CASE WHEN p_number < 0 THEN '-' ELSE '' END;
-  v_mantissa text := split_part(v_text, 'e', 1);
-  v_digits text := replace(v_mantissa, '.', '');
-  -- The value is 0.<digits> x 10^n.
-  v_n integer := coalesce(nullif(position('.' IN v_mantissa), 0), length(v_mantissa) + 1) - 1
-    + coalesce(nullif(split_part(v_text, 'e', 2), '')::integer, 0);
-  v_k integer;
-  v_shorter text;
-  v_carry integer;
+  v_brackets text;
+  v_before text;
 BEGIN
-  IF p_number = 0 THEN RETURN '0'; END IF;
-  IF p_number IN ('Infinity'::float8, '-Infinity'::float8) THEN RETURN v_sign || 'Infinity'; END IF;
-  v_n := v_n - (length(v_digits) - length(ltrim(v_digits, '0')));
-  v_digits := rtrim(ltrim(v_digits, '0'), '0');
-  -- Where a shorter form lies exactly on the rounding boundary, PostgreSQL keeps a digit more
-  -- than JavaScript (2.8423428975178552e+16 for 28423428975178550): drop digits while the
-  -- rounded form still reads back as the same double.
-  LOOP
-    v_k := length(v_digits);
-    EXIT WHEN v_k < 2;
-    v_shorter := round(v_digits::numeric / 10)::text;
-    v_carry := length(v_shorter) - (v_k - 1);
-    BEGIN
-      EXIT WHEN ('0.' || v_shorter || 'e' || (v_n + v_carry))::float8 <> abs(p_number);
-    EXCEPTION WHEN numeric_value_out_of_range THEN
-      EXIT; -- rounded up past the largest double
-    END;
-    v_digits := rtrim(v_shorter, '0');
-    v_n := v_n + v_carry;
-  END LOOP;
-  v_k := length(v_digits);
-  IF v_k <= v_n AND v_n <= 21 THEN
-    RETURN v_sign || v_digits || repeat('0', v_n - v_k);
-  ELSIF v_n > 0 AND v_n <= 21 THEN
-    RETURN v_sign || left(v_digits, v_n) || '.' || substr(v_digits, v_n + 1);
-  ELSIF v_n > -6 AND v_n <= 0 THEN
-    RETURN v_sign || '0.' || repeat('0', -v_n) || v_digits;
+  IF length(p_json) - length(translate(p_json, '[{', '')) <= section_sync.max_json_depth() THEN
+    RETURN false;
   END IF;
-  RETURN v_sign || left(v_digits, 1) || CASE WHEN v_k > 1 THEN '.' || substr(v_digits, 2) ELSE '' END
-    || 'e' || CASE WHEN v_n > 0 THEN '+' ELSE '-' END || abs(v_n - 1);
+  v_brackets := regexp_replace(
+    regexp_replace(p_json, '"(?:[^"\\]|\\.)*"', '', 'g'), '[^][{}]', '', 'g');
+  FOR i IN 1..section_sync.max_json_depth() LOOP
+    EXIT WHEN v_brackets = '';
+    v_before := v_brackets;
+    v_brackets := regexp_replace(v_brackets, '\[\]|\{\}', '', 'g');
+    EXIT WHEN v_brackets = v_before;
+  END LOOP;
+  RETURN v_brackets <> '';
 END $$;
+
+-- Messages quote numbers as jsonb writes them: the double layout of JavaScript is not needed.
+DROP FUNCTION IF EXISTS section_sync.js_number_text(float8);
 
 -- Rewrites the escapes jsonb cannot hold but JSON.parse accepts to other control characters, so
 -- the cast succeeds and rule 8 reports the same error at the same place: \u0000 becomes U+0080
@@ -284,7 +284,7 @@ BEGIN
           ELSE to_json(v.heading)::text END
         || CASE WHEN v.description_json IS NULL THEN '' ELSE ',"description":' || v.description_json::text END
         || CASE WHEN coalesce(v.status, '') = '' THEN '' ELSE ',"status":' || to_json(v.status)::text END
-        || CASE WHEN v.id IS NULL THEN '' ELSE ',"id":' || v.id END
+        || CASE WHEN v.id IS NULL THEN '' ELSE ',"id":"' || v.id || '"' END
         || '}',
       ',' ORDER BY v.position) || ']')::jsonb
   INTO v_error, v_result
@@ -328,7 +328,9 @@ BEGIN
             WHEN length(t.status) > p_max_status THEN 'status_too_long'
           END AS status_problem,
           CASE WHEN t.id_json IS NOT NULL AND t.id IS NULL THEN 'invalid_item' END AS id_problem,
-          CASE WHEN jsonb_typeof(t.order_json) <> 'number' THEN 'invalid_item' END AS order_problem
+          CASE WHEN t.order_json IS NOT NULL
+              AND (jsonb_typeof(t.order_json) <> 'number' OR t.order_value IS NULL)
+            THEN 'invalid_item' END AS order_problem
         FROM (
           SELECT
             r.idx, r.kind, r.heading_field, r.heading_json, r.description_json, r.status_json,
@@ -339,9 +341,7 @@ BEGIN
               THEN r.description_json #>> '{}' END AS description,
             CASE WHEN jsonb_typeof(r.status_json) = 'string'
               THEN btrim(r.status_json #>> '{}', section_sync.trimmable()) END AS status,
-            -- JavaScript reads JSON numbers as doubles: 1.0000000000000001 is the integer 1.
-            CASE WHEN r.id_double = trunc(r.id_double) AND abs(r.id_double) <= 9007199254740991
-              THEN r.id_double::bigint END AS id,
+            section_sync.json_id(r.id_json) AS id,
             CASE WHEN r.kind = 'object' AND jsonb_typeof(r.order_json) = 'number' THEN
               CASE WHEN abs((r.order_json)::numeric) BETWEEN 1e-300 AND 1e300
                   OR (r.order_json)::numeric = 0
@@ -362,12 +362,7 @@ BEGIN
               nullif(q.item -> 'description', 'null') AS description_json,
               nullif(q.item -> 'status', 'null') AS status_json,
               nullif(q.item -> 'id', 'null') AS id_json,
-              nullif(q.item -> 'order', 'null') AS order_json,
-              CASE WHEN jsonb_typeof(q.item -> 'id') = 'number' THEN
-                CASE WHEN abs((q.item -> 'id')::numeric) < 1e300 THEN (q.item -> 'id')::float8
-                  ELSE section_sync.json_double((q.item -> 'id')::numeric)
-                END
-              END AS id_double
+              nullif(q.item -> 'order', 'null') AS order_json
             FROM (
               SELECT e.value AS item, (e.ordinality - 1)::integer AS idx, jsonb_typeof(e.value) AS kind
               FROM jsonb_array_elements(v_items) WITH ORDINALITY AS e
@@ -402,13 +397,11 @@ BEGIN
       'invalid_item',
       format('%s: "%s" must be %s, got %s', v_item, v_field,
         CASE v_field
-          WHEN 'id' THEN 'an integer between -9007199254740991 and 9007199254740991'
-          WHEN 'order' THEN 'a number'
+          WHEN 'id' THEN 'a whole number from -9223372036854775808 to 9223372036854775807 (a JSON number or a string of its digits)'
+          WHEN 'order' THEN 'a number between -1.7976931348623157e308 and 1.7976931348623157e308 (0 or at least 5e-324 in size)'
           ELSE 'a string'
         END,
-        CASE WHEN v_field = 'id' AND jsonb_typeof(v_value) = 'number'
-          THEN section_sync.js_number_text(section_sync.json_double(v_value::numeric))
-          ELSE jsonb_typeof(v_value) END),
+        jsonb_typeof(v_value)),
       p_index => v_index, p_field => v_field);
   END IF;
   v_text := v_value #>> '{}';
@@ -462,6 +455,7 @@ DECLARE
   v_line integer;
   v_code text;
   v_safe text;
+  v_state text;
 BEGIN
   -- Rule 1.
   IF p_text IS NULL THEN RETURN '[]'::jsonb; END IF;
@@ -498,12 +492,25 @@ BEGIN
     RETURN section_sync.parse_lines(v_region, v_first_line, p_max_sections, p_max_heading);
   END IF;
 
-  -- Rules 3 and 4: JSON. Only the cast is guarded.
+  -- Rules 3 and 4: JSON. Only the cast is guarded, and it only sees text within the nesting
+  -- limit: deeper text exhausts the server's stack (PGlite's does not recover).
+  IF section_sync.json_too_deep(v_content) THEN
+    PERFORM section_sync.raise_format_error(
+      'invalid_json',
+      format('Invalid JSON at line %s: arrays and objects are nested deeper than %s levels (or their brackets do not match)',
+        v_content_lines_before + 1, section_sync.max_json_depth()),
+      p_line => v_content_lines_before + 1);
+  END IF;
   v_safe := section_sync.jsonb_safe_escapes(v_content);
   BEGIN
     v_json := v_safe::jsonb;
   EXCEPTION WHEN OTHERS THEN
-    GET STACKED DIAGNOSTICS v_context = PG_EXCEPTION_CONTEXT, v_problem = PG_EXCEPTION_DETAIL;
+    GET STACKED DIAGNOSTICS v_context = PG_EXCEPTION_CONTEXT, v_problem = PG_EXCEPTION_DETAIL,
+      v_state = RETURNED_SQLSTATE;
+    -- numeric's own range (1e200000): the rules make it invalid JSON, as TypeScript does.
+    IF v_state = '22003' THEN
+      v_problem := 'a number is out of range (at most 131072 digits before the decimal point and 16383 after it)';
+    END IF;
     v_failed := true;
   END;
   IF v_failed OR (left(v_content, 1) = '"' AND jsonb_typeof(v_json) <> 'string') THEN
@@ -521,6 +528,15 @@ BEGIN
   IF left(v_content, 1) = '"' THEN
     RETURN section_sync.parse_lines(v_json #>> '{}', 1, p_max_sections, p_max_heading,
       ' of the decoded JSON string', v_safe <> v_content);
+  END IF;
+  IF v_safe = v_content AND left(v_content, 1) = '['
+    AND jsonb_array_length(v_json) <= p_max_sections
+    AND section_sync.canonical_items(v_json, v_content, p_max_heading, p_max_description,
+                                     p_max_status)
+  THEN
+    -- Ids leave parse as decimal strings: in a canonical text each item starts {"id":<digits>,
+    -- and no string can hold that unescaped.
+    RETURN regexp_replace(v_content, '\{"id":(-?[0-9]+),"order"', '{"id":"\1","order"', 'g')::jsonb;
   END IF;
   RETURN section_sync.parse_json_items(
     v_json, p_max_sections, p_max_heading, p_max_description, p_max_status, v_safe <> v_content);
@@ -595,18 +611,23 @@ LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
 -- follow) crosses jit_above_cost: JIT compiling it costs ~10 ms per call, far more than running
 -- it. PL/pgSQL keeps the plan across calls, where a SQL function would plan it every time.
 SET jit = off AS $$
+DECLARE
+  v_by_ids jsonb := section_sync.plan_by_ids(p_existing, p_desired);
 BEGIN
+  IF v_by_ids IS NOT NULL THEN
+    RETURN v_by_ids;
+  END IF;
   RETURN (WITH sides AS (
-    -- Only numbers can be equal ids (TypeScript compares ids of existing sections, which are
-    -- numbers, with Map lookups).
+    -- Ids are bigint decimal strings (as parse returns them) or numbers (rows as jsonb), compared
+    -- as exact decimals.
     SELECT 0 AS side, x.ordinality::integer AS pos, x.ordinality::integer AS src,
-      CASE WHEN jsonb_typeof(x.value -> 'id') = 'number' THEN (x.value -> 'id')::numeric END AS id,
+      section_sync.json_id(x.value -> 'id')::numeric AS id,
       x.value ->> 'heading' AS heading
     FROM jsonb_array_elements(p_desired) WITH ORDINALITY AS x
     UNION ALL
     SELECT 1, row_number() OVER (ORDER BY (x.value -> 'order')::numeric, x.ordinality)::integer,
       x.ordinality::integer,
-      CASE WHEN jsonb_typeof(x.value -> 'id') = 'number' THEN (x.value -> 'id')::numeric END,
+      section_sync.json_id(x.value -> 'id')::numeric,
       x.value ->> 'heading'
     FROM jsonb_array_elements(p_existing) WITH ORDINALITY AS x
   ),
@@ -711,14 +732,14 @@ BEGIN
             || ',"description":' || coalesce(c.description::text, 'null')
             || ',"status":' || coalesce(c.status::text, 'null') || '}'
         WHEN c.changed THEN
-          '{"type":"update","id":' || coalesce((c.section -> 'id')::text, 'null')
+          '{"type":"update","id":' || coalesce(to_json(c.section ->> 'id')::text, 'null')
             || ',"from":' || coalesce((c.section -> 'order')::text, 'null')
             || ',"order":' || c.d
             || ',"heading":' || coalesce((c.item -> 'heading')::text, 'null')
             || ',"description":' || coalesce(c.description::text, 'null')
             || ',"status":' || coalesce(c.status::text, 'null') || '}'
         WHEN c.moved THEN
-          '{"type":"move","id":' || coalesce((c.section -> 'id')::text, 'null')
+          '{"type":"move","id":' || coalesce(to_json(c.section ->> 'id')::text, 'null')
             || ',"from":' || coalesce((c.section -> 'order')::text, 'null')
             || ',"order":' || c.d || '}'
       END AS operation,
@@ -728,7 +749,7 @@ BEGIN
     UNION ALL
     SELECT
       1, m.pos,
-      '{"type":"delete","id":' || coalesce((s.section -> 'id')::text, 'null')
+      '{"type":"delete","id":' || coalesce(to_json(s.section ->> 'id')::text, 'null')
         || ',"from":' || coalesce((s.section -> 'order')::text, 'null') || '}',
       false, false, false, true, false
     FROM matched m
@@ -777,7 +798,7 @@ RETURN '{"id":' || coalesce(p_id::text, 'null')
 CREATE OR REPLACE FUNCTION section_sync.render(p_sections jsonb) RETURNS text
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
 SELECT '[' || coalesce(string_agg(
-  '{"id":' || coalesce(nullif(s.value -> 'id', 'null')::text, 'null')
+  '{"id":' || coalesce(section_sync.json_id(s.value -> 'id'), 'null')
     || ',"order":' || (s.value -> 'order')::text
     || ',"heading":' || (s.value -> 'heading')::text
     || ',"description":' || CASE
@@ -788,4 +809,167 @@ SELECT '[' || coalesce(string_agg(
     || '}',
   ',' ORDER BY s.ordinality), '') || ']'
 FROM jsonb_array_elements(p_sections) WITH ORDINALITY AS s
+$$;
+
+-- Whether parse() of this JSON array returns it unchanged: every item is an object with
+-- exactly id, order, heading, description and status, every order is its position, every id a
+-- bigint written as its plain digits, heading and status non-empty and trimmed, and no value breaks rule 6 or a
+-- limit. That is what render writes, so a master the API or a rows -> master sync wrote parses
+-- without the per-field work of parse_json_items. Control characters are ruled out for the whole
+-- text at once: JSON text can hold them only escaped (\n, \u0007, ...) or, for U+007F-U+009F,
+-- as themselves; a text with no such escape and none of those holds none, and then the only
+-- trimmable character a value can hold is the space.
+CREATE OR REPLACE FUNCTION section_sync.canonical_items(
+  p_items jsonb, p_text text, p_max_heading integer, p_max_description integer,
+  p_max_status integer
+) RETURNS boolean
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT p_text !~ '\\[bfnrtu]|[\u007f-\u009f]' AND (
+    -- CASE, not AND: only an object can lose keys, only a number be cast. An absent field
+    -- makes a test NULL, which bool_and would skip: each item's answer is coalesced to false.
+    SELECT coalesce(bool_and(coalesce(CASE WHEN jsonb_typeof(e.value) = 'object'
+          AND jsonb_typeof(e.value -> 'id') = 'number' THEN
+        e.value - '{id,order,heading,description,status}'::text[] = '{}'::jsonb
+        AND section_sync.json_id(e.value -> 'id') = e.value ->> 'id'
+        AND e.value ->> 'order' = e.ordinality::text
+        AND jsonb_typeof(e.value -> 'heading') = 'string'
+        AND jsonb_typeof(e.value -> 'description') = 'string'
+        AND jsonb_typeof(e.value -> 'status') = 'string'
+        AND e.value ->> 'heading' <> ''
+        AND e.value ->> 'heading' NOT LIKE ' %' AND e.value ->> 'heading' NOT LIKE '% '
+        AND length(e.value ->> 'heading') <= p_max_heading
+        AND length(e.value ->> 'description') <= p_max_description
+        AND e.value ->> 'status' <> ''
+        AND e.value ->> 'status' NOT LIKE ' %' AND e.value ->> 'status' NOT LIKE '% '
+        AND length(e.value ->> 'status') <= p_max_status
+      END, false)), true)
+    FROM jsonb_array_elements(p_items) WITH ORDINALITY AS e)
+$$;
+
+-- The plan when step 1 decides everything: ids are unique on each side, and after matching by
+-- id nothing is left over on one of the two sides (every desired item names an existing
+-- section, or every existing section is named), so steps 2-4 find no pair and what is left is
+-- created or deleted. That is the usual edit of a master the API or a sync rendered (it carries
+-- every id), and here it costs one hash join instead of the windows of the five steps. NULL
+-- when the shortcut does not apply; plan() then runs all five. Same output as plan(), operation
+-- for operation. The existing sections come as arrays (ids, orders, headings, descriptions,
+-- statuses, in any order), so rows read from a table need not be built into jsonb first.
+CREATE OR REPLACE FUNCTION section_sync.plan_by_ids_of(
+  p_ids bigint[], p_orders integer[], p_headings text[], p_descriptions text[],
+  p_statuses text[], p_desired jsonb
+) RETURNS jsonb
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  WITH desired AS (
+    -- Fields as text; an absent (or null) description or status keeps the section's.
+    SELECT x.ordinality::integer AS d,
+      section_sync.json_id(x.value -> 'id')::numeric AS id,
+      x.value ->> 'heading' AS heading,
+      x.value -> 'description' AS description_json,
+      x.value -> 'status' AS status_json,
+      jsonb_typeof(x.value -> 'heading') = 'string'
+        AND coalesce(jsonb_typeof(nullif(x.value -> 'description', 'null')), 'string') = 'string'
+        AND coalesce(jsonb_typeof(nullif(x.value -> 'status', 'null')), 'string') = 'string'
+        AS strings
+    FROM jsonb_array_elements(p_desired) WITH ORDINALITY AS x
+  ),
+  existing AS (
+    SELECT row_number() OVER (ORDER BY e.ord, e.n)::integer AS pos, e.*
+    FROM unnest(p_ids, p_orders, p_headings, p_descriptions, p_statuses) WITH ORDINALITY
+      AS e(id, ord, heading, description, status, n)
+  ),
+  pairs AS MATERIALIZED (
+    SELECT d.d, d.d IS NOT NULL AS wanted, d.strings, e.pos, e.id AS section_id, e.ord,
+      e.id IS NOT NULL AS matched, d.heading, e.heading AS heading_before,
+      coalesce(nullif(d.description_json, 'null') #>> '{}',
+               CASE WHEN e.id IS NULL THEN '' ELSE e.description END) AS description,
+      coalesce(nullif(d.status_json, 'null') #>> '{}',
+               CASE WHEN e.id IS NULL THEN 'draft' ELSE e.status END) AS status,
+      e.description AS description_before, e.status AS status_before
+    FROM desired d
+    FULL JOIN existing e ON e.id = d.id
+  ),
+  -- A section two items name, or an item naming two sections (duplicate ids), is step 1's
+  -- business (first item, last section): the five steps decide those.
+  applies AS (
+    SELECT coalesce(bool_and(p.strings) FILTER (WHERE p.wanted), true)
+      AND NOT EXISTS (SELECT 1 FROM pairs p WHERE p.wanted AND p.matched
+                      GROUP BY p.section_id HAVING count(*) > 1)
+      AND NOT EXISTS (SELECT 1 FROM pairs p WHERE p.wanted AND p.matched
+                      GROUP BY p.d HAVING count(*) > 1)
+      AND (bool_and(p.matched) FILTER (WHERE p.wanted) IS NOT FALSE
+           OR bool_and(p.wanted) FILTER (WHERE p.matched) IS NOT FALSE) AS yes
+    FROM pairs p
+  ),
+  classified AS (
+    SELECT p.*,
+      p.wanted AND p.matched AND p.ord <> p.d AS moved,
+      p.wanted AND p.matched AND (p.heading IS DISTINCT FROM p.heading_before
+        OR p.description IS DISTINCT FROM p.description_before
+        OR p.status IS DISTINCT FROM p.status_before) AS changed
+    FROM pairs p
+  ),
+  operations AS (
+    SELECT
+      CASE WHEN c.wanted THEN 0 ELSE 1 END AS part,
+      CASE WHEN c.wanted THEN c.d ELSE c.pos END AS position,
+      CASE
+        WHEN NOT c.wanted THEN
+          '{"type":"delete","id":"' || c.section_id || '","from":' || c.ord || '}'
+        WHEN NOT c.matched THEN
+          '{"type":"create","order":' || c.d
+            || ',"heading":' || to_json(c.heading)::text
+            || ',"description":' || to_json(c.description)::text
+            || ',"status":' || to_json(c.status)::text || '}'
+        WHEN c.changed THEN
+          '{"type":"update","id":"' || c.section_id || '","from":' || c.ord
+            || ',"order":' || c.d
+            || ',"heading":' || to_json(c.heading)::text
+            || ',"description":' || coalesce(to_json(c.description)::text, 'null')
+            || ',"status":' || coalesce(to_json(c.status)::text, 'null') || '}'
+        WHEN c.moved THEN
+          '{"type":"move","id":"' || c.section_id || '","from":' || c.ord
+            || ',"order":' || c.d || '}'
+      END AS operation,
+      NOT c.matched AS created, c.changed AS updated, c.moved AS moved,
+      NOT c.wanted AS deleted,
+      c.wanted AND c.matched AND NOT c.changed AND NOT c.moved AS unchanged
+    FROM classified c
+  )
+  SELECT CASE WHEN a.yes THEN (
+    SELECT (
+      '{"operations":['
+        || coalesce(string_agg(o.operation, ',' ORDER BY o.part, o.position), '')
+        || '],"changes":{"created":' || count(*) FILTER (WHERE o.created)
+        || ',"updated":' || count(*) FILTER (WHERE o.updated)
+        || ',"moved":' || count(*) FILTER (WHERE o.moved)
+        || ',"deleted":' || count(*) FILTER (WHERE o.deleted)
+        || ',"unchanged":' || count(*) FILTER (WHERE o.unchanged) || '}}'
+    )::jsonb
+    FROM operations o) END
+  FROM applies a
+$$;
+
+-- plan_by_ids_of for existing sections given as jsonb (as plan() takes them): NULL, so the five
+-- steps decide, unless every section has an integer id and order and string fields.
+CREATE OR REPLACE FUNCTION section_sync.plan_by_ids(p_existing jsonb, p_desired jsonb)
+RETURNS jsonb
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT CASE WHEN coalesce(bool_and(coalesce(
+      jsonb_typeof(x.value -> 'id') IN ('number', 'string')
+      AND jsonb_typeof(x.value -> 'order') = 'number'
+      AND x.value ->> 'id' ~ '^-?[0-9]{1,18}$' AND x.value ->> 'order' ~ '^-?[0-9]{1,9}$'
+      AND jsonb_typeof(x.value -> 'heading') = 'string'
+      AND jsonb_typeof(x.value -> 'description') = 'string'
+      AND jsonb_typeof(x.value -> 'status') = 'string', false)), true)
+    THEN section_sync.plan_by_ids_of(
+      -- Cast only what passed the test: the aggregates run whatever CASE decides.
+      coalesce(array_agg(CASE WHEN x.value ->> 'id' ~ '^-?[0-9]{1,18}$'
+        THEN (x.value ->> 'id')::bigint END ORDER BY x.ordinality), '{}'),
+      coalesce(array_agg(CASE WHEN x.value ->> 'order' ~ '^-?[0-9]{1,9}$'
+        THEN (x.value ->> 'order')::integer END ORDER BY x.ordinality), '{}'),
+      coalesce(array_agg(x.value ->> 'heading' ORDER BY x.ordinality), '{}'),
+      coalesce(array_agg(x.value ->> 'description' ORDER BY x.ordinality), '{}'),
+      coalesce(array_agg(x.value ->> 'status' ORDER BY x.ordinality), '{}'),
+      p_desired) END
+  FROM jsonb_array_elements(p_existing) WITH ORDINALITY AS x
 $$;

@@ -56,9 +56,33 @@ CREATE OR REPLACE FUNCTION section_sync.log_section(
 RETURN jsonb_build_object('id', p_id, 'section_order', p_order, 'section_heading', p_heading,
                           'section_description', p_description, 'status', p_status);
 
--- Takes the per-post lock (the post_development row lock every writer takes first) and returns
--- the master text. SS404 when the post has no post_development row.
-CREATE OR REPLACE FUNCTION section_sync.lock_post(p_post_id bigint)
+-- The per-post lock is the post's post_development row lock (FOR UPDATE). Every writer takes it
+-- before it writes any row of the post, in post_id order when it writes several posts: the
+-- store and the master path by locking or updating that row first, plain-SQL INSERTs through
+-- the BEFORE ROW triggers below, plain-SQL UPDATE / DELETE through section_sync.lock_post in
+-- their WHERE clause. section_sync.locked_posts lists the posts locked in this transaction
+-- (',3,7,'; transaction-local, so a rolled-back subtransaction forgets them with their locks),
+-- so the row triggers take each post's lock once, not once per row.
+
+-- Notes a post as locked in this transaction (see section_sync.locked_posts).
+CREATE OR REPLACE FUNCTION section_sync.note_locked(p_post_id bigint)
+RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+  v_list text := coalesce(nullif(current_setting('section_sync.locked_posts', true), ''), ',');
+BEGIN
+  IF strpos(v_list, ',' || p_post_id || ',') = 0 THEN
+    PERFORM set_config('section_sync.locked_posts', v_list || p_post_id || ',', true);
+  END IF;
+END $$;
+
+-- Whether this transaction noted the post as locked. Inlined into the triggers' WHEN clauses.
+CREATE OR REPLACE FUNCTION section_sync.is_locked(p_post_id bigint)
+RETURNS boolean LANGUAGE sql STABLE
+RETURN strpos(coalesce(current_setting('section_sync.locked_posts', true), ''),
+              ',' || p_post_id || ',') > 0;
+
+-- Locks one post and returns the master text. SS404 when the post has no post_development row.
+CREATE OR REPLACE FUNCTION section_sync.lock_post_master(p_post_id bigint)
 RETURNS text LANGUAGE plpgsql AS $$
 DECLARE
   v_master text;
@@ -72,7 +96,121 @@ BEGIN
       MESSAGE = format('Post %s does not exist', p_post_id),
       DETAIL = jsonb_build_object('entity', 'post', 'postId', p_post_id)::text;
   END IF;
+  PERFORM section_sync.note_locked(p_post_id);
   RETURN v_master;
+END $$;
+
+-- Locks the posts of rows about to be written, in post_id order; a post without a
+-- post_development row gets one first (as the rows -> master sync would give it), so every
+-- post with rows has a lock to take.
+CREATE OR REPLACE FUNCTION section_sync.lock_posts_of_rows(p_posts bigint[])
+RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+  v_post bigint;
+BEGIN
+  FOR v_post IN SELECT DISTINCT p FROM unnest(p_posts) p WHERE p IS NOT NULL ORDER BY 1 LOOP
+    PERFORM 1 FROM {{schema}}.post_development d WHERE d.post_id = v_post FOR UPDATE;
+    IF NOT FOUND THEN
+      INSERT INTO {{schema}}.post_development (post_id) VALUES (v_post)
+      ON CONFLICT (post_id) DO NOTHING;
+      PERFORM 1 FROM {{schema}}.post_development d WHERE d.post_id = v_post FOR UPDATE;
+    END IF;
+    PERFORM section_sync.note_locked(v_post);
+  END LOOP;
+END $$;
+
+-- section_sync.lock_post(post_id): takes the post's lock, the one every section-sync writer
+-- takes first, and returns post_id, so host code can take it inline, before its statement
+-- reads (and so locks) any row of the post:
+--   UPDATE post_section SET status = 'done' WHERE post_id = section_sync.lock_post(7) AND id = 42;
+--   DELETE FROM post_section WHERE post_id = section_sync.lock_post(7) AND id = 42;
+-- Declared STABLE so the planner can use it in an index condition (evaluated once, before the
+-- scan; with a constant argument also at planning, earlier still); the lock itself is taken by
+-- the volatile lock_post_master. Several posts: lock them in post_id order. SS404 for a post
+-- without a post_development row.
+DROP FUNCTION IF EXISTS section_sync.lock_post(bigint); -- it returned the master text before
+CREATE OR REPLACE FUNCTION section_sync.lock_post(p_post_id bigint)
+RETURNS bigint LANGUAGE plpgsql STABLE AS $$
+BEGIN
+  PERFORM section_sync.lock_post_master(p_post_id);
+  RETURN p_post_id;
+END $$;
+
+-- The BEFORE ROW lock triggers on post_section: the post's lock before the row is written
+-- (for an INSERT, before the row is in the deferred unique index a master writer would wait on).
+CREATE OR REPLACE FUNCTION section_sync.on_row_lock()
+RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM section_sync.lock_posts_of_rows(CASE TG_OP
+    WHEN 'INSERT' THEN ARRAY[NEW.post_id]
+    WHEN 'UPDATE' THEN ARRAY[OLD.post_id, NEW.post_id]
+    ELSE ARRAY[OLD.post_id] END);
+  RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+END $$;
+
+-- Whether a row's heading, description and status are what parse() gives back for them (the
+-- master side's rules and the current limits): heading trimmed and not empty, status trimmed
+-- and not empty (or NULL), no control characters, within the limits. Inlined where it is used.
+CREATE OR REPLACE FUNCTION section_sync.fields_parse_back(
+  p_heading text, p_description text, p_status text
+) RETURNS boolean LANGUAGE sql STABLE PARALLEL SAFE
+-- A NULL heading (a host column that allows it) never parses back: false, not NULL, which
+-- bool_and would skip.
+RETURN p_heading IS NOT NULL
+  AND p_heading <> ''
+  AND p_heading = btrim(p_heading, section_sync.trimmable())
+  AND p_heading !~ '[\u0001-\u0008\u000a-\u001f\u007f-\u009f]'
+  AND length(p_heading) <= section_sync.limit_value(NULL, 'maxHeadingLength',
+    'section_sync.max_heading_length', 1000)
+  AND (p_status IS NULL OR (
+    p_status <> '' AND p_status = btrim(p_status, section_sync.trimmable())
+    AND p_status !~ '[\u0001-\u0008\u000a-\u001f\u007f-\u009f]'
+    AND length(p_status) <= section_sync.limit_value(NULL, 'maxStatusLength',
+      'section_sync.max_status_length', 100)))
+  AND (p_description IS NULL OR (
+    p_description !~ '[\u0001-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]'
+    AND length(p_description) <= section_sync.limit_value(NULL, 'maxDescriptionLength',
+      'section_sync.max_description_length', 10000)));
+
+-- A section's fields through the master side's own parser (a one-item JSON master), so no rule
+-- is written twice: {heading, description?, status?}, heading and status trimmed, an empty
+-- status absent, an empty heading 'Section 1' (callers name it after its real position). An
+-- unparsable field raises SS001 with the parser's code and field, its message about `p_label`
+-- instead of the one-item list's 'Item 1 (index 0)'.
+CREATE OR REPLACE FUNCTION section_sync.parse_section_fields(
+  p_heading text, p_description text, p_status text, p_label text
+) RETURNS jsonb LANGUAGE plpgsql STABLE AS $$
+DECLARE
+  v_message text;
+  v_detail text;
+BEGIN
+  RETURN section_sync.parse(jsonb_build_array(jsonb_strip_nulls(jsonb_build_object(
+    'heading', p_heading, 'description', p_description, 'status', p_status)))::text) -> 0;
+EXCEPTION WHEN SQLSTATE 'SS001' THEN
+  GET STACKED DIAGNOSTICS v_message = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
+  RAISE EXCEPTION USING ERRCODE = 'SS001', DETAIL = v_detail,
+    MESSAGE = regexp_replace(v_message, '^Item 1 \(index 0\)', p_label);
+END $$;
+
+-- The BEFORE ROW rules trigger on post_section (plain-SQL INSERT / UPDATE of the synced
+-- columns; only called for a row that does not parse back, see fields_parse_back): the master
+-- side's rules for the row's fields. Trimming is normalised as the parser trims; an empty or
+-- blank heading is left empty here and named `Section <position>` by the rows -> master sync,
+-- once its position is known; an empty status is 'draft' (or, for an UPDATE, the status it
+-- had). Control characters and over-limit fields are refused with the parser's SS001.
+CREATE OR REPLACE FUNCTION section_sync.on_row_rules()
+RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  v_item jsonb := section_sync.parse_section_fields(
+    coalesce(NEW.section_heading, ''), NEW.section_description, NEW.status,
+    format('Section %s of post %s', NEW.id, NEW.post_id));
+BEGIN
+  NEW.section_heading := CASE WHEN btrim(coalesce(NEW.section_heading, ''), section_sync.trimmable()) = ''
+    THEN '' ELSE v_item->>'heading' END;
+  NEW.status := coalesce(v_item->>'status',
+    CASE WHEN TG_OP = 'UPDATE' THEN nullif(btrim(OLD.status, section_sync.trimmable()), '') END,
+    'draft');
+  RETURN NEW;
 END $$;
 
 -- ---- the one apply function ---------------------------------------------------------------
@@ -136,9 +274,37 @@ END $$;
 
 -- ---- master -> rows -------------------------------------------------------------------------
 
+-- The plan of a post's rows (read from the table, in section order) to the desired items:
+-- plan_by_ids_of straight from the rows when ids decide everything (the usual case: no jsonb
+-- built of the rows, one hash join), else the five steps of plan() over the rows as jsonb.
+CREATE OR REPLACE FUNCTION section_sync.plan_post(p_post_id bigint, p_items jsonb)
+RETURNS jsonb LANGUAGE sql STABLE AS $$
+  SELECT coalesce(
+    -- In (order, id) order, as plan() takes them: ties in order (possible inside a transaction,
+    -- the unique constraint being deferred) go by id.
+    (SELECT section_sync.plan_by_ids_of(
+       coalesce(array_agg(s.id ORDER BY s.section_order, s.id), '{}'),
+       coalesce(array_agg(s.section_order ORDER BY s.section_order, s.id), '{}'),
+       coalesce(array_agg(coalesce(s.section_heading, '') ORDER BY s.section_order, s.id), '{}'),
+       coalesce(array_agg(coalesce(s.section_description, '') ORDER BY s.section_order, s.id),
+                '{}'),
+       coalesce(array_agg(coalesce(s.status, 'draft') ORDER BY s.section_order, s.id), '{}'),
+       p_items)
+     FROM {{schema}}.post_section s WHERE s.post_id = p_post_id),
+    section_sync.plan((
+      SELECT coalesce(jsonb_agg(jsonb_build_object(
+               'id', s.id, 'order', s.section_order, 'heading', coalesce(s.section_heading, ''),
+               'description', coalesce(s.section_description, ''),
+               'status', coalesce(s.status, 'draft')) ORDER BY s.section_order, s.id), '[]'::jsonb)
+      FROM {{schema}}.post_section s
+      WHERE s.post_id = p_post_id), p_items))
+$$;
+
 -- Syncs one post's rows to a master text: parse, plan against the rows, apply, log. The
--- master is not re-rendered (it stays as written). NULL or blank text changes nothing (an empty
--- master never wipes a post's sections; '[]' does). Unparsable text raises SS001, unless
+-- master is not re-rendered (it stays as written). NULL or blank text means "no master data":
+-- it never changes the rows (an empty master never wipes a post's sections; '[]' does); written
+-- by a writer (the trigger path, p_bump false) on a post that has rows, the master is rendered
+-- back from them at once, so the post stays consistent. Unparsable text raises SS001, unless
 -- section_sync.on_invalid = 'warn': then the rows stay, and an 'invalid' entry is logged.
 -- The caller holds the per-post lock. p_bump: bump the version when rows change (the trigger
 -- path does not: the master write itself bumped it).
@@ -147,7 +313,7 @@ CREATE OR REPLACE FUNCTION section_sync.sync_master_text(
 ) RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
   v_items jsonb;
-  v_existing jsonb;
+  v_existing_ids bigint[];
   v_count bigint;
   v_plan jsonb;
   v_before jsonb;
@@ -156,6 +322,10 @@ DECLARE
 BEGIN
   IF p_master IS NULL OR btrim(p_master, E' \t\n\r\f\v') = '' THEN
     SELECT count(*) INTO v_count FROM {{schema}}.post_section s WHERE s.post_id = p_post_id;
+    IF v_count > 0 AND NOT p_bump THEN
+      v_plan := section_sync.sync_rows(ARRAY[p_post_id], '{}', '{}', NULL)->(p_post_id::text);
+      RETURN section_sync.finish(p_post_id, v_plan->'changes', (v_plan->>'logId')::bigint);
+    END IF;
     RETURN section_sync.finish(p_post_id, section_sync.no_changes(v_count), NULL);
   END IF;
 
@@ -180,17 +350,13 @@ BEGIN
     v_items := section_sync.parse(p_master);
   END IF;
 
-  SELECT coalesce(jsonb_agg(jsonb_build_object(
-           'id', s.id, 'order', s.section_order, 'heading', coalesce(s.section_heading, ''),
-           'description', coalesce(s.section_description, ''),
-           'status', coalesce(s.status, 'draft')) ORDER BY s.section_order, s.id), '[]'::jsonb)
-  INTO v_existing
-  FROM {{schema}}.post_section s
-  WHERE s.post_id = p_post_id;
-
-  v_plan := section_sync.plan(v_existing, v_items);
+  v_plan := section_sync.plan_post(p_post_id, v_items);
   IF jsonb_array_length(v_plan->'operations') = 0 THEN
     RETURN section_sync.finish(p_post_id, v_plan->'changes', NULL);
+  END IF;
+  -- Created sections are the ids not there before; only then are the ids worth reading.
+  IF (v_plan->'changes'->>'created')::int > 0 THEN
+    v_existing_ids := ARRAY(SELECT s.id FROM {{schema}}.post_section s WHERE s.post_id = p_post_id);
   END IF;
 
   -- The log's "before": the sections the plan touches, a deleted one whole (host columns too).
@@ -223,7 +389,7 @@ BEGIN
   WHERE s.post_id = p_post_id
     -- IN / NOT IN over subqueries: hashed once, not re-read per row as a joined function is.
     AND (s.id IN (SELECT o.id FROM jsonb_to_recordset(v_plan->'operations') AS o(id bigint))
-         OR s.id NOT IN (SELECT e.id FROM jsonb_to_recordset(v_existing) AS e(id bigint)))
+         OR (v_existing_ids IS NOT NULL AND s.id NOT IN (SELECT unnest(v_existing_ids))))
   RETURNING id INTO v_log_id;
   RETURN section_sync.finish(p_post_id, v_plan->'changes', v_log_id);
 END $$;
@@ -240,13 +406,16 @@ BEGIN
   RETURN NULL;
 END $$;
 
--- Bumps the per-post version when the master changes, unless the writer set it itself.
+-- The per-post version belongs to this trigger and only moves forward, by one per write: +1
+-- when the master changes or a writer asks for a higher version (the syncs' own `version + 1`),
+-- else it stays. Whatever a writer puts in the column (an ORM saving the whole row with the
+-- version it read) cannot rewind it, so a stale If-Match never matches again.
 CREATE OR REPLACE FUNCTION section_sync.on_master_version()
 RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  IF NEW.section_sync_version IS NOT DISTINCT FROM OLD.section_sync_version THEN
-    NEW.section_sync_version := coalesce(OLD.section_sync_version, 0) + 1;
-  END IF;
+  NEW.section_sync_version := coalesce(OLD.section_sync_version, 0)
+    + CASE WHEN OLD.section_headings IS DISTINCT FROM NEW.section_headings
+             OR NEW.section_sync_version > OLD.section_sync_version THEN 1 ELSE 0 END;
   RETURN NEW;
 END $$;
 
@@ -279,7 +448,10 @@ CREATE OR REPLACE FUNCTION section_sync.sync_rows(
 ) RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
   v_guard text := current_setting('section_sync.applying', true);
-  v_masters jsonb;
+  -- The locked posts and their masters before, as arrays: a master kept in jsonb would be
+  -- copied and escaped whole (100 KB at 1,000 sections).
+  v_locked bigint[];
+  v_masters text[];
   v_result jsonb;
   v_last bigint;
 BEGIN
@@ -295,8 +467,9 @@ BEGIN
   ON CONFLICT (post_id) DO NOTHING;
 
   -- The per-post locks, in post_id order; the masters as they were.
-  SELECT coalesce(jsonb_object_agg(l.post_id::text, l.section_headings), '{}'::jsonb)
-  INTO v_masters
+  SELECT coalesce(array_agg(l.post_id ORDER BY l.post_id), '{}'),
+         coalesce(array_agg(l.section_headings ORDER BY l.post_id), '{}')
+  INTO v_locked, v_masters
   FROM (
     SELECT d.post_id, d.section_headings
     FROM {{schema}}.post_development d
@@ -306,13 +479,13 @@ BEGIN
   ) l;
 
   WITH cur AS MATERIALIZED (
-    SELECT s.id, s.post_id, s.section_order, s.section_heading,
+    SELECT s.id, s.post_id, s.section_order, coalesce(s.section_heading, '') AS section_heading,
            coalesce(s.section_description, '') AS description, coalesce(s.status, 'draft') AS status,
            s.id IN (SELECT unnest(p_claimers)) AS claims,
            s.id IN (SELECT unnest(p_new_ids)) AS is_new
     FROM {{schema}}.post_section s
     WHERE s.post_id IN (SELECT unnest(p_posts))
-      AND v_masters ? s.post_id::text
+      AND s.post_id = ANY (v_locked)
   ),
   -- Renumbering with window functions only: the k-th claimer (by requested order, then id) may
   -- sit at k .. n-w+k, and a running max keeps claimed positions strictly increasing; a claimer
@@ -332,8 +505,15 @@ BEGIN
              OVER (PARTITION BY r.post_id, r.claims ORDER BY r.section_order, r.id) END AS slot
     FROM ranked r
   ),
+  -- An empty heading (a plain-SQL writer's; the rules trigger trimmed a blank one to empty) is
+  -- named after its position, as an empty heading in a master is.
   after AS MATERIALIZED (
-    SELECT x.*, x.position IS DISTINCT FROM x.section_order AS renumbered
+    SELECT x.id, x.post_id, x.section_order,
+           CASE WHEN x.section_heading = '' THEN 'Section ' || x.position
+             ELSE x.section_heading END AS section_heading,
+           x.description, x.status, x.position,
+           x.position IS DISTINCT FROM x.section_order AS renumbered,
+           x.section_heading = '' AS named
     FROM (
       SELECT t.id, t.post_id, t.section_order, t.section_heading, t.description, t.status,
              row_number() OVER (PARTITION BY t.post_id
@@ -344,9 +524,9 @@ BEGIN
   ),
   renumber AS (
     UPDATE {{schema}}.post_section s
-    SET section_order = a.position, updated_at = now()
+    SET section_order = a.position, section_heading = a.section_heading, updated_at = now()
     FROM after a
-    WHERE s.id = a.id AND a.renumbered
+    WHERE s.id = a.id AND (a.renumbered OR a.named)
   ),
   -- A row of the statement's OLD table keeps its whole image: logged if it turns out deleted.
   before AS MATERIALIZED (
@@ -360,23 +540,20 @@ BEGIN
     FROM jsonb_array_elements(coalesce(p_old_rows, '[]'::jsonb)) AS o(row)
     CROSS JOIN LATERAL jsonb_to_record(o.row) AS r(post_id bigint, id bigint, section_order int,
       section_heading text, section_description text, status text)
-    WHERE v_masters ? r.post_id::text
+    WHERE r.post_id = ANY (v_locked)
   ),
+  -- render() of the rows, built as text (a jsonb of the items first costs three times more).
   after_agg AS (
     SELECT a.post_id,
-           jsonb_agg(jsonb_build_object('id', a.id, 'order', a.position,
-             'heading', a.section_heading, 'description', a.description, 'status', a.status)
-             ORDER BY a.position) AS items
+           '[' || string_agg(section_sync.render_section(a.id, a.position, a.section_heading,
+             a.description, a.status), ',' ORDER BY a.position) || ']' AS master
     FROM after a
     GROUP BY a.post_id
   ),
   posts AS MATERIALIZED (
-    SELECT p.post_id,
-           v_masters->>(p.post_id::text) AS master_before,
-           section_sync.render(coalesce(a.items, '[]'::jsonb)) AS master_after
-    FROM (SELECT DISTINCT unnest(p_posts) AS post_id) p
+    SELECT p.post_id, p.master_before, coalesce(a.master, '[]') AS master_after
+    FROM unnest(v_locked, v_masters) AS p(post_id, master_before)
     LEFT JOIN after_agg a USING (post_id)
-    WHERE v_masters ? (p.post_id::text)
   ),
   -- Section by section, matched by id within the post.
   pairs AS (
@@ -387,9 +564,13 @@ BEGIN
                  IS DISTINCT FROM (b.section_heading, b.description, b.status) AS content_changed,
            a.section_heading AS heading, a.description, a.status,
            b.row AS deleted_row, b.section_heading AS heading_before,
-           b.description AS description_before, b.status AS status_before
+           b.description AS description_before, b.status AS status_before,
+           m.post_id AS moved_from
     FROM after a
     FULL JOIN before b ON a.id = b.id AND a.post_id = b.post_id
+    -- A row the statement moved here from another post: its log image says from where, so a
+    -- rollback of this post never deletes it (see rollback).
+    LEFT JOIN before m ON m.id = a.id AND m.post_id <> a.post_id
   ),
   diff AS (
     SELECT x.post_id,
@@ -409,7 +590,9 @@ BEGIN
              FILTER (WHERE x.bid IS NOT NULL AND (x.aid IS NULL OR x.content_changed
                OR x.aord IS DISTINCT FROM x.bord)), '[]'::jsonb) AS sections_before,
            coalesce(jsonb_agg(section_sync.log_section(x.aid, x.aord, x.heading, x.description,
-                                                       x.status) ORDER BY x.aord)
+                                                       x.status)
+                 || CASE WHEN x.moved_from IS NULL THEN '{}'::jsonb
+                      ELSE jsonb_build_object('moved_from', x.moved_from) END ORDER BY x.aord)
              FILTER (WHERE x.aid IS NOT NULL AND (x.bid IS NULL OR x.content_changed
                OR x.aord IS DISTINCT FROM x.bord)), '[]'::jsonb) AS sections_after
     FROM pairs x
@@ -466,7 +649,83 @@ BEGIN
   RETURN v_result;
 END $$;
 
--- The three statement triggers: each hands its transition tables to sync_rows.
+-- One statement can run several writes on post_section (a writable CTE that deletes one row and
+-- updates another, INSERT ... ON CONFLICT DO UPDATE): their AFTER STATEMENT triggers fire one
+-- after the other once all of them have written, so the first would see rows the others wrote
+-- but not their transition tables, and log changes that do not match its masters. So a BEFORE
+-- STATEMENT trigger counts the writes of the statement (section_sync.pending_writes), and each
+-- AFTER STATEMENT trigger but the last stashes its transition data (section_sync.pending_rows);
+-- the last syncs them all at once: one log entry per post and statement, whose before is the
+-- rows as they were before the statement. Both settings are transaction-local, so an error
+-- (or a rolled-back subtransaction) resets them with the writes they counted.
+CREATE OR REPLACE FUNCTION section_sync.on_rows_statement()
+RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM set_config('section_sync.pending_writes',
+    (coalesce(nullif(current_setting('section_sync.pending_writes', true), ''), '0')::int + 1)::text,
+    true);
+  RETURN NULL;
+END $$;
+
+-- What an AFTER STATEMENT trigger hands over (see sync_rows for the arguments): stashed while
+-- other writes of the statement are still to report, else synced with what they stashed. A
+-- statement that adds sections past the limit (max_sections) is refused with the parser's
+-- SS001 too_many_sections, as a master with that many sections would be.
+CREATE OR REPLACE FUNCTION section_sync.rows_changed(
+  p_posts bigint[], p_claimers bigint[], p_new_ids bigint[], p_old_rows jsonb
+) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+  v_pending int := coalesce(nullif(current_setting('section_sync.pending_writes', true), ''),
+                            '1')::int - 1;
+  v_stash jsonb := nullif(current_setting('section_sync.pending_rows', true), '')::jsonb;
+  v_posts bigint[] := p_posts;
+  v_claimers bigint[] := p_claimers;
+  v_new_ids bigint[] := p_new_ids;
+  v_old_rows jsonb := p_old_rows;
+  v_result jsonb;
+  v_limit int;
+  v_over record;
+BEGIN
+  PERFORM set_config('section_sync.pending_writes', greatest(v_pending, 0)::text, true);
+  IF v_stash IS NOT NULL THEN
+    v_posts := v_posts || ARRAY(SELECT jsonb_array_elements_text(v_stash->'posts')::bigint);
+    v_claimers := v_claimers
+      || ARRAY(SELECT jsonb_array_elements_text(v_stash->'claimers')::bigint);
+    v_new_ids := v_new_ids || ARRAY(SELECT jsonb_array_elements_text(v_stash->'new_ids')::bigint);
+    v_old_rows := coalesce(v_old_rows, '[]'::jsonb) || coalesce(v_stash->'old_rows', '[]'::jsonb);
+  END IF;
+  IF v_pending > 0 THEN
+    PERFORM set_config('section_sync.pending_rows', jsonb_build_object(
+      'posts', to_jsonb(v_posts), 'claimers', to_jsonb(v_claimers),
+      'new_ids', to_jsonb(v_new_ids), 'old_rows', v_old_rows)::text, true);
+    RETURN;
+  END IF;
+  IF v_stash IS NOT NULL THEN
+    PERFORM set_config('section_sync.pending_rows', '', true);
+  END IF;
+  IF cardinality(v_posts) = 0 THEN
+    RETURN;
+  END IF;
+  v_result := section_sync.sync_rows(ARRAY(SELECT DISTINCT p FROM unnest(v_posts) p ORDER BY 1),
+                                     v_claimers, v_new_ids, v_old_rows);
+  v_limit := section_sync.limit_value(NULL, 'maxSections', 'section_sync.max_sections', 500);
+  SELECT r.key AS post_id, c.total INTO v_over
+  FROM jsonb_each(v_result) r
+  CROSS JOIN LATERAL (SELECT (r.value->'changes'->>'created')::int AS created,
+    (r.value->'changes'->>'created')::int + (r.value->'changes'->>'updated')::int
+      + (r.value->'changes'->>'moved')::int + (r.value->'changes'->>'unchanged')::int AS total) c
+  WHERE c.created > 0 AND c.total > v_limit
+  ORDER BY r.key::bigint
+  LIMIT 1;
+  IF FOUND THEN
+    PERFORM section_sync.raise_format_error('too_many_sections',
+      format('Too many sections: %s, the limit is %s (post %s)', v_over.total, v_limit,
+             v_over.post_id),
+      p_index => v_limit);
+  END IF;
+END $$;
+
+-- The three AFTER STATEMENT triggers: each hands its transition tables to rows_changed.
 CREATE OR REPLACE FUNCTION section_sync.on_rows_insert()
 RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
@@ -476,7 +735,7 @@ BEGIN
     RETURN NULL;
   END IF;
   v_ids := ARRAY(SELECT n.id FROM section_sync_new n);
-  PERFORM section_sync.sync_rows(
+  PERFORM section_sync.rows_changed(
     ARRAY(SELECT DISTINCT n.post_id FROM section_sync_new n ORDER BY 1), v_ids, v_ids, NULL);
   RETURN NULL;
 END $$;
@@ -487,7 +746,7 @@ BEGIN
   IF current_setting('section_sync.applying', true) = 'on' THEN
     RETURN NULL;
   END IF;
-  PERFORM section_sync.sync_rows(
+  PERFORM section_sync.rows_changed(
     ARRAY(SELECT DISTINCT o.post_id FROM section_sync_old o ORDER BY 1),
     '{}', '{}',
     (SELECT jsonb_agg(to_jsonb(o)) FROM section_sync_old o));
@@ -510,9 +769,10 @@ BEGIN
           IS DISTINCT FROM
           (o.post_id, o.section_order, o.section_heading, o.section_description, o.status)
   ) AND (SELECT count(*) FROM section_sync_new) = (SELECT count(*) FROM section_sync_old) THEN
+    PERFORM section_sync.rows_changed('{}', '{}', '{}', NULL);
     RETURN NULL;
   END IF;
-  PERFORM section_sync.sync_rows(
+  PERFORM section_sync.rows_changed(
     ARRAY(SELECT n.post_id FROM section_sync_new n UNION SELECT o.post_id FROM section_sync_old o
           ORDER BY 1),
     -- Rows whose order (or post) this statement wrote claim that position.
@@ -536,7 +796,7 @@ END $$;
 CREATE OR REPLACE FUNCTION section_sync.sync_to_sections(p_post_id bigint)
 RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
-  v_master text := section_sync.lock_post(p_post_id);
+  v_master text := section_sync.lock_post_master(p_post_id);
 BEGIN
   RETURN section_sync.sync_master_text(p_post_id, v_master, v_master, true);
 END $$;
@@ -548,7 +808,7 @@ RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
   v_result jsonb;
 BEGIN
-  PERFORM section_sync.lock_post(p_post_id);
+  PERFORM section_sync.lock_post_master(p_post_id);
   v_result := section_sync.sync_rows(ARRAY[p_post_id], '{}', '{}', NULL)->(p_post_id::text);
   RETURN section_sync.finish(p_post_id, v_result->'changes', (v_result->>'logId')::bigint);
 END $$;
@@ -620,7 +880,9 @@ $$;
 -- there get their order, heading, description and status back (host columns stay as they are);
 -- sections deleted since come back with their id and host columns; sections created since are
 -- deleted; the master is re-rendered. SS404 unknown (or pruned) entry; SS400 an entry of another
--- post, or a deleted section whose id now belongs to another post.
+-- post. A rollback never takes a section from another post: SS400 with DETAIL code
+-- rollback_conflict (an HTTP 409) names the sections, when one to bring back now belongs to
+-- another post, or one to delete was moved here from another post (deleting it would lose it).
 --   SELECT section_sync.rollback(7, 42);
 CREATE OR REPLACE FUNCTION section_sync.rollback(p_post_id bigint, p_entry_id bigint)
 RETURNS jsonb LANGUAGE plpgsql AS $$
@@ -631,9 +893,10 @@ DECLARE
   v_operations jsonb;
   v_restore jsonb;
   v_taken text;
+  v_conflicts jsonb;
   v_result jsonb;
 BEGIN
-  PERFORM section_sync.lock_post(p_post_id);
+  PERFORM section_sync.lock_post_master(p_post_id);
   SELECT l.post_id INTO v_entry_post FROM section_sync.log l WHERE l.id = p_entry_id;
   IF NOT FOUND THEN
     PERFORM section_sync.raise_log_entry_not_found(p_post_id, p_entry_id);
@@ -646,14 +909,18 @@ BEGIN
   v_target := section_sync.sections_before(p_post_id, p_entry_id);
   v_before := section_sync.snapshot_rows(p_post_id);
 
-  SELECT string_agg(s.id::text, ', ' ORDER BY s.id) INTO v_taken
+  SELECT string_agg(format('section %s now belongs to post %s', s.id, s.post_id), '; '
+                    ORDER BY s.id),
+         jsonb_agg(jsonb_build_object('sectionId', s.id::text, 'postId', s.post_id) ORDER BY s.id)
+  INTO v_taken, v_conflicts
   FROM {{schema}}.post_section s
   JOIN jsonb_array_elements(v_target) t ON (t->>'id')::bigint = s.id
   WHERE s.post_id <> p_post_id;
   IF v_taken IS NOT NULL THEN
     RAISE EXCEPTION USING ERRCODE = 'SS400',
-      MESSAGE = format('Cannot roll back entry %s: section ids %s now belong to other posts',
-                       p_entry_id, v_taken);
+      MESSAGE = format('Cannot roll back entry %s of post %s: %s (move it back first)',
+                       p_entry_id, p_post_id, v_taken),
+      DETAIL = jsonb_build_object('code', 'rollback_conflict', 'sections', v_conflicts)::text;
   END IF;
 
   -- Updates/moves for rows in both, deletes for rows created since; deleted rows come back
@@ -685,6 +952,27 @@ BEGIN
   INTO v_operations, v_restore
   FROM t FULL JOIN c ON t.id = c.id;
 
+  -- A section to delete that an entry from p_entry_id on moved here from another post.
+  SELECT string_agg(format('section %s was moved here from post %s', m.id, m.from_post), '; '
+                    ORDER BY m.id),
+         jsonb_agg(jsonb_build_object('sectionId', m.id::text, 'movedFrom', m.from_post) ORDER BY m.id)
+  INTO v_taken, v_conflicts
+  FROM (
+    SELECT DISTINCT ON ((r->>'id')::bigint) (r->>'id')::bigint AS id,
+           (r->>'moved_from')::bigint AS from_post
+    FROM section_sync.log l, jsonb_array_elements(l.after->'sections') r
+    WHERE l.post_id = p_post_id AND l.id >= p_entry_id AND r ? 'moved_from'
+    ORDER BY (r->>'id')::bigint, l.id
+  ) m
+  WHERE m.id IN (SELECT (o->>'id')::bigint FROM jsonb_array_elements(v_operations) o
+                 WHERE o->>'type' = 'delete');
+  IF v_taken IS NOT NULL THEN
+    RAISE EXCEPTION USING ERRCODE = 'SS400',
+      MESSAGE = format('Cannot roll back entry %s of post %s: it would delete %s (move it back first)',
+                       p_entry_id, p_post_id, v_taken),
+      DETAIL = jsonb_build_object('code', 'rollback_conflict', 'sections', v_conflicts)::text;
+  END IF;
+
   PERFORM section_sync.apply_operations(p_post_id, v_operations, v_restore);
   -- Every current row replaces a row of v_before: the log's "before" is exactly v_before.
   v_result := section_sync.sync_rows(ARRAY[p_post_id], '{}',
@@ -697,9 +985,10 @@ END $$;
 
 DROP TRIGGER IF EXISTS section_sync_version ON {{schema}}.post_development;
 CREATE TRIGGER section_sync_version
-  BEFORE UPDATE OF section_headings ON {{schema}}.post_development
+  BEFORE UPDATE ON {{schema}}.post_development
   FOR EACH ROW
-  WHEN (OLD.section_headings IS DISTINCT FROM NEW.section_headings)
+  WHEN (OLD.section_headings IS DISTINCT FROM NEW.section_headings
+        OR OLD.section_sync_version IS DISTINCT FROM NEW.section_sync_version)
   EXECUTE FUNCTION section_sync.on_master_version();
 
 -- The guard is in WHEN: our own master writes do not even call the function.
@@ -718,6 +1007,51 @@ CREATE TRIGGER section_sync_master_update
   WHEN (OLD.section_headings IS DISTINCT FROM NEW.section_headings
         AND current_setting('section_sync.applying', true) IS DISTINCT FROM 'on')
   EXECUTE FUNCTION section_sync.on_master_write();
+
+-- Rows side, before the write: the post's lock (once per post and transaction, see
+-- section_sync.locked_posts; our own writes skip it: they hold the lock), then the master
+-- side's rules for rows that do not already parse back, then the count of the statement's
+-- writes.
+DROP TRIGGER IF EXISTS section_sync_lock_insert ON {{schema}}.post_section;
+CREATE TRIGGER section_sync_lock_insert
+  BEFORE INSERT ON {{schema}}.post_section
+  FOR EACH ROW
+  WHEN (current_setting('section_sync.applying', true) IS DISTINCT FROM 'on'
+        AND NOT section_sync.is_locked(NEW.post_id))
+  EXECUTE FUNCTION section_sync.on_row_lock();
+
+DROP TRIGGER IF EXISTS section_sync_lock_update ON {{schema}}.post_section;
+CREATE TRIGGER section_sync_lock_update
+  BEFORE UPDATE ON {{schema}}.post_section
+  FOR EACH ROW
+  WHEN (current_setting('section_sync.applying', true) IS DISTINCT FROM 'on'
+        AND NOT (section_sync.is_locked(NEW.post_id) AND section_sync.is_locked(OLD.post_id)))
+  EXECUTE FUNCTION section_sync.on_row_lock();
+
+DROP TRIGGER IF EXISTS section_sync_lock_delete ON {{schema}}.post_section;
+CREATE TRIGGER section_sync_lock_delete
+  BEFORE DELETE ON {{schema}}.post_section
+  FOR EACH ROW
+  WHEN (current_setting('section_sync.applying', true) IS DISTINCT FROM 'on'
+        AND NOT section_sync.is_locked(OLD.post_id))
+  EXECUTE FUNCTION section_sync.on_row_lock();
+
+DROP TRIGGER IF EXISTS section_sync_row_rules ON {{schema}}.post_section;
+CREATE TRIGGER section_sync_row_rules
+  BEFORE INSERT OR UPDATE OF section_heading, section_description, status
+  ON {{schema}}.post_section
+  FOR EACH ROW
+  WHEN (current_setting('section_sync.applying', true) IS DISTINCT FROM 'on'
+        AND NOT coalesce(section_sync.fields_parse_back(
+          NEW.section_heading, NEW.section_description, NEW.status), false))
+  EXECUTE FUNCTION section_sync.on_row_rules();
+
+DROP TRIGGER IF EXISTS section_sync_rows_statement ON {{schema}}.post_section;
+CREATE TRIGGER section_sync_rows_statement
+  BEFORE INSERT OR UPDATE OR DELETE ON {{schema}}.post_section
+  FOR EACH STATEMENT
+  WHEN (current_setting('section_sync.applying', true) IS DISTINCT FROM 'on')
+  EXECUTE FUNCTION section_sync.on_rows_statement();
 
 DROP TRIGGER IF EXISTS section_sync_rows_insert ON {{schema}}.post_section;
 CREATE TRIGGER section_sync_rows_insert

@@ -28,6 +28,14 @@ function toBulkItem(item: SqlBulkItem): BulkSyncItem {
   };
 }
 
+async function analyzeFirstFill(context: StoreContext, postId: number): Promise<void> {
+  try {
+    await context.db.query('SELECT section_sync.analyze_first_fill()');
+  } catch (error) {
+    throw toStoreError(error, postId);
+  }
+}
+
 async function allPostIds(context: StoreContext): Promise<number[]> {
   const { rows } = await context.db.query<{ ids: number[] }>(
     'SELECT section_sync.store_post_ids() AS ids',
@@ -67,6 +75,8 @@ export async function bulkSync(
       return rows[0]!.results;
     });
     results.push(...items.map(toBulkItem));
+    // A first sync into an empty post_section: statistics now, not when autovacuum gets to it.
+    if (start === 0 && !dryRun) await analyzeFirstFill(context, batch[0]!);
     options.onProgress?.(results.length, postIds.length);
   }
   const failed = results.filter((r) => r.status === 'error').length;

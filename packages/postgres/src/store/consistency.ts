@@ -2,12 +2,13 @@ import type { SyncStatus } from '@section-sync/core';
 import { PostNotFoundError } from '@section-sync/core';
 import type { ListSyncStatusOptions, SyncStatusPage } from '../store-types.js';
 import { toStoreError } from './errors.js';
-import type { StoreContext } from './transaction.js';
+import { limitSettings, type StoreContext } from './transaction.js';
 
+/** int8 columns arrive as decimal text (see `Db`). */
 interface CheckRow {
-  post_id: number;
+  post_id: string;
   status: SyncStatus['status'];
-  version: number;
+  version: string;
   master_count: number;
   section_count: number;
   differences: SyncStatus['differences'];
@@ -20,11 +21,25 @@ const CHECK_POSTS = `SELECT post_id, status, version, master_count, section_coun
 const CHECK_ONE_POST = `SELECT post_id, status, version, master_count, section_count, differences
   FROM section_sync.check_range($1::bigint - 1, $1::bigint)`;
 
+// The same under the store's limits, when it has any (the check parses with them).
+const CHECK_POSTS_WITH_LIMITS = `SELECT post_id, status, version, master_count, section_count,
+    differences
+  FROM section_sync.check_posts_with($5::jsonb, $1::bigint, $2::int, $3::text, $4::boolean)`;
+const CHECK_ONE_POST_WITH_LIMITS = `SELECT post_id, status, version, master_count, section_count,
+    differences
+  FROM section_sync.check_range_with($2::jsonb, $1::bigint - 1, $1::bigint)`;
+
+/** The store's limits as the `_with` queries take them, or null when it uses the defaults. */
+function limitsParameter(context: StoreContext): string | null {
+  const settings = limitSettings(context);
+  return Object.keys(settings).length > 0 ? JSON.stringify(settings) : null;
+}
+
 function toSyncStatus(row: CheckRow): SyncStatus {
   return {
-    postId: row.post_id,
+    postId: Number(row.post_id),
     status: row.status,
-    version: row.version,
+    version: Number(row.version),
     masterCount: row.master_count,
     sectionCount: row.section_count,
     differences: row.differences,
@@ -38,13 +53,12 @@ async function checkPosts(
   status: string | null,
   inconsistent: boolean,
 ): Promise<CheckRow[]> {
+  const limits = limitsParameter(context);
   try {
-    const { rows } = await context.db.query<CheckRow>(CHECK_POSTS, [
-      after,
-      limit,
-      status,
-      inconsistent,
-    ]);
+    const { rows } = await context.db.query<CheckRow>(
+      limits ? CHECK_POSTS_WITH_LIMITS : CHECK_POSTS,
+      limits ? [after, limit, status, inconsistent, limits] : [after, limit, status, inconsistent],
+    );
     return rows;
   } catch (error) {
     throw toStoreError(error, after + 1);
@@ -53,7 +67,7 @@ async function checkPosts(
 
 /**
  * The consistency of one post: its parsed master against its rows (headings, order,
- * descriptions and statuses, ids), with every difference. A post id with sections but no
+ * descriptions and statuses, ids), with every difference, under the store's limits. A post id with sections but no
  * `post_development` row is 'No master data'; with neither it does not exist.
  *
  * @example
@@ -61,8 +75,12 @@ async function checkPosts(
  */
 export async function checkPost(context: StoreContext, postId: number): Promise<SyncStatus> {
   let row: CheckRow | undefined;
+  const limits = limitsParameter(context);
   try {
-    const { rows } = await context.db.query<CheckRow>(CHECK_ONE_POST, [postId]);
+    const { rows } = await context.db.query<CheckRow>(
+      limits ? CHECK_ONE_POST_WITH_LIMITS : CHECK_ONE_POST,
+      limits ? [postId, limits] : [postId],
+    );
     row = rows[0];
   } catch (error) {
     throw toStoreError(error, postId);
@@ -95,6 +113,6 @@ export async function listSyncStatus(
   );
   return {
     items: rows.map(toSyncStatus),
-    nextCursor: rows.length === limit ? rows.at(-1)!.post_id : null,
+    nextCursor: rows.length === limit ? Number(rows.at(-1)!.post_id) : null,
   };
 }

@@ -1,5 +1,7 @@
 import {
+  ConstraintConflictError,
   InvalidOperationError,
+  InvalidValueError,
   LogEntryNotFoundError,
   PostNotFoundError,
   SectionFormatError,
@@ -13,6 +15,9 @@ interface DatabaseErrorLike {
   code?: unknown;
   message?: unknown;
   detail?: unknown;
+  /** pg and PGlite name the column and constraint of integrity errors. */
+  column?: unknown;
+  constraint?: unknown;
 }
 
 /** DETAIL of our own SQLSTATEs is JSON text; anything else yields an empty object. */
@@ -29,17 +34,59 @@ function optionalNumber(value: unknown): number | undefined {
   return typeof value === 'number' ? value : undefined;
 }
 
+/** A string property of a database error, if it has one. */
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/**
+ * The errors input can cause that are not our own SQLSTATEs, by meaning: data the database
+ * refuses (class 22, a host's NOT NULL or CHECK constraint, a program limit such as a too
+ * complex value) is `InvalidValueError` (422); a unique, foreign key or exclusion conflict is
+ * `ConstraintConflictError` (409). Deadlocks and timeouts are handled by the retry loop and
+ * `translateDatabaseError` (503). Undefined for anything else.
+ */
+function fromDataError(
+  e: DatabaseErrorLike,
+  code: string,
+  message: string,
+  field: string | undefined,
+): unknown {
+  const constraint = text(e.constraint);
+  const column = text(e.column);
+  if (code.startsWith('22') || code === '23502' || code === '23514' || code.startsWith('54')) {
+    const named = field ?? column;
+    return new InvalidValueError(
+      `The database refused ${named === undefined ? 'a value of the request' : `"${named}"`}: ${message}`,
+      {
+        sqlstate: code,
+        ...(named === undefined ? {} : { field: named }),
+        ...(constraint === undefined ? {} : { constraint }),
+      },
+    );
+  }
+  if (code === '23505' || code === '23503' || code === '23P01') {
+    return new ConstraintConflictError(
+      `The write conflicts with ${constraint === undefined ? 'a constraint' : `constraint "${constraint}"`}: ${message}`,
+      { sqlstate: code, ...(constraint === undefined ? {} : { constraint }) },
+    );
+  }
+  return undefined;
+}
+
 /**
  * Turns the SQLSTATEs our SQL raises into the error classes of `errors.ts` (the HTTP layer maps
  * those to statuses): SS001 unparsable section data, SS404 post / section / log entry not
  * found, SS409 version conflict, SS400 invalid operation. Text PostgreSQL cannot store (NUL)
- * is a control character too. Everything else, `DatabaseUnavailableError` included, passes
- * through unchanged.
+ * is a control character too. Data and integrity errors input can cause become
+ * `InvalidValueError` / `ConstraintConflictError` (`field` names the request field the value
+ * came from, when the caller knows). Everything else, `DatabaseUnavailableError` included,
+ * passes through unchanged.
  *
  * @example
- * try { await tx.query(...) } catch (error) { throw toStoreError(error, postId) }
+ * try { await tx.query(...) } catch (error) { throw toStoreError(error, postId, 'sectionId') }
  */
-export function toStoreError(error: unknown, postId: number): unknown {
+export function toStoreError(error: unknown, postId: number, field?: string): unknown {
   if (error === null || typeof error !== 'object') return error;
   const e = error as DatabaseErrorLike;
   const message = typeof e.message === 'string' ? e.message : String(error);
@@ -58,7 +105,7 @@ export function toStoreError(error: unknown, postId: number): unknown {
       );
     case 'SS404':
       if (detail.entity === 'section') {
-        return new SectionNotFoundError(postId, Number(detail.sectionId));
+        return new SectionNotFoundError(postId, String(detail.sectionId));
       }
       if (detail.entity === 'log_entry' || /log entry/i.test(message)) {
         return new LogEntryNotFoundError(postId, Number(detail.entryId), detail.pruned === true);
@@ -81,7 +128,9 @@ export function toStoreError(error: unknown, postId: number): unknown {
         'The text contains a NUL character (U+0000), which is not allowed',
       );
     default:
-      return error;
+      return typeof e.code === 'string'
+        ? (fromDataError(e, e.code, message, field) ?? error)
+        : error;
   }
 }
 

@@ -1,4 +1,4 @@
-import type { ChangeCounts, Section } from '@section-sync/core';
+import type { ChangeCounts, Section, SectionId } from '@section-sync/core';
 import { PostNotFoundError } from '@section-sync/core';
 import type { PostState, WriteOutcome } from '../store-types.js';
 import { toStoreError } from './errors.js';
@@ -11,7 +11,7 @@ export interface SqlWriteOutcome {
   changes: ChangeCounts;
   logId: number | null;
   sections: Section[];
-  sectionId?: number;
+  sectionId?: SectionId;
 }
 
 /** The wire outcome of a write; dry runs report no log entry (theirs was rolled back). */

@@ -1,4 +1,4 @@
-import type { SectionLimits, SyncOrigin } from '@section-sync/core';
+import { DatabaseBusyError, type SectionLimits, type SyncOrigin } from '@section-sync/core';
 import { isRetryableTransactionError, translateDatabaseError } from '../database-errors.js';
 import type { Db } from '../db.js';
 import { toStoreError } from './errors.js';
@@ -24,8 +24,16 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * without explicit limits).
  */
 export function writeSettings(context: StoreContext, origin?: SyncOrigin): string {
+  return JSON.stringify({ origin: origin ?? context.origin, ...limitSettings(context) });
+}
+
+/**
+ * The store's limits as `section_sync.*` settings (`{max_sections: '600', ...}`), empty when it
+ * uses the defaults: what a read that parses (the consistency check) applies first.
+ */
+export function limitSettings(context: StoreContext): Record<string, string> {
   const { limits } = context;
-  const settings: Record<string, string> = { origin: origin ?? context.origin };
+  const settings: Record<string, string> = {};
   if (limits.maxSections !== undefined) settings.max_sections = String(limits.maxSections);
   if (limits.maxHeadingLength !== undefined) {
     settings.max_heading_length = String(limits.maxHeadingLength);
@@ -36,30 +44,39 @@ export function writeSettings(context: StoreContext, origin?: SyncOrigin): strin
   if (limits.maxStatusLength !== undefined) {
     settings.max_status_length = String(limits.maxStatusLength);
   }
-  return JSON.stringify(settings);
+  return settings;
 }
 
 /**
  * Runs `attempt` again (whole) after a deadlock or serialization failure, up to `maxRetries`
- * times with a short jittered pause. Database errors become the store's errors.
+ * times with a short jittered pause; still failing, it is `DatabaseBusyError` (503, retry
+ * later). Database errors become the store's errors; `field` names the request field a refused
+ * value came from.
  */
 async function withRetries<T>(
   context: StoreContext,
   postId: number,
   attempt: () => Promise<T>,
+  field?: string,
 ): Promise<T> {
   for (let retry = 0; ; retry++) {
     try {
       return await attempt();
     } catch (error) {
       if (error instanceof DryRunRollback) return error.result as T;
-      if (isRetryableTransactionError(error) && retry < context.maxRetries) {
-        // Jitter so two transactions that deadlocked do not meet again at the same moment.
-        await sleep(5 * 2 ** retry + Math.random() * 20);
-        continue;
+      if (isRetryableTransactionError(error)) {
+        if (retry < context.maxRetries) {
+          // Jitter so two transactions that deadlocked do not meet again at the same moment.
+          await sleep(5 * 2 ** retry + Math.random() * 20);
+          continue;
+        }
+        throw new DatabaseBusyError(
+          `The database stayed busy (${(error as { code: string }).code}, ${retry + 1} attempts) for post ${postId}: try again`,
+          { cause: error },
+        );
       }
       // Translated again: PGlite's own transaction() throws 'PGlite is closed' untranslated.
-      throw toStoreError(translateDatabaseError(error), postId);
+      throw toStoreError(translateDatabaseError(error), postId, field);
     }
   }
 }
@@ -76,13 +93,18 @@ export function inTransaction<T>(
   postId: number,
   dryRun: boolean,
   fn: (tx: Db) => Promise<T>,
+  field?: string,
 ): Promise<T> {
-  return withRetries(context, postId, () =>
-    context.db.transaction(async (tx) => {
-      const result = await fn(tx);
-      if (dryRun) throw new DryRunRollback(result);
-      return result;
-    }),
+  return withRetries(
+    context,
+    postId,
+    () =>
+      context.db.transaction(async (tx) => {
+        const result = await fn(tx);
+        if (dryRun) throw new DryRunRollback(result);
+        return result;
+      }),
+    field,
   );
 }
 
@@ -95,7 +117,8 @@ export function inOneStatement<T>(
   postId: number,
   dryRun: boolean,
   statement: (db: Db) => Promise<T>,
+  field?: string,
 ): Promise<T> {
-  if (dryRun) return inTransaction(context, postId, true, statement);
-  return withRetries(context, postId, () => statement(context.db));
+  if (dryRun) return inTransaction(context, postId, true, statement, field);
+  return withRetries(context, postId, () => statement(context.db), field);
 }

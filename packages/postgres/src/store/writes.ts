@@ -1,4 +1,4 @@
-import type { DesiredSection, Section, SyncDirection } from '@section-sync/core';
+import type { DesiredSection, Section, SectionId, SyncDirection } from '@section-sync/core';
 import { isInSync } from '@section-sync/core';
 import type {
   CreateSectionInput,
@@ -15,9 +15,9 @@ type WriteOperation =
   | { op: 'sync'; args: { direction: SyncDirection } }
   | { op: 'write_master'; args: { master: string } }
   | { op: 'create_section'; args: CreateSectionInput }
-  | { op: 'update_section'; args: SectionPatch & { sectionId: number } }
-  | { op: 'delete_section'; args: { sectionId: number } }
-  | { op: 'reorder_sections'; args: { sectionIds: number[] } }
+  | { op: 'update_section'; args: SectionPatch & { sectionId: SectionId } }
+  | { op: 'delete_section'; args: { sectionId: SectionId } }
+  | { op: 'reorder_sections'; args: { sectionIds: SectionId[] } }
   | { op: 'rollback'; args: { entryId: number } };
 
 /**
@@ -33,20 +33,37 @@ export async function runWrite(
   options: WriteOptions = {},
 ): Promise<SqlWriteOutcome> {
   const settings = writeSettings(context, options.origin);
-  return inOneStatement(context, postId, options.dryRun === true, async (tx) => {
-    const { rows } = await tx.query<{ outcome: SqlWriteOutcome }>(
-      'SELECT section_sync.store_write($1::bigint, $2, $3::jsonb, $4::bigint, $5::jsonb) AS outcome',
-      [
-        postId,
-        operation.op,
-        JSON.stringify(operation.args),
-        options.expectedVersion ?? null,
-        settings,
-      ],
-    );
-    return rows[0]!.outcome;
-  });
+  return inOneStatement(
+    context,
+    postId,
+    options.dryRun === true,
+    async (tx) => {
+      const { rows } = await tx.query<{ outcome: SqlWriteOutcome }>(
+        'SELECT section_sync.store_write($1::bigint, $2, $3::jsonb, $4::bigint, $5::jsonb) AS outcome',
+        [
+          postId,
+          operation.op,
+          JSON.stringify(operation.args),
+          options.expectedVersion ?? null,
+          settings,
+        ],
+      );
+      return rows[0]!.outcome;
+    },
+    REFUSED_FIELD[operation.op],
+  );
 }
+
+/** The request field a value the database refuses (class 22) most likely came from, per write. */
+const REFUSED_FIELD: Readonly<Record<WriteOperation['op'], string | undefined>> = {
+  sync: undefined,
+  write_master: 'sectionHeadings',
+  create_section: 'position',
+  update_section: 'sectionId',
+  delete_section: 'sectionId',
+  reorder_sections: 'sectionIds',
+  rollback: 'entryId',
+};
 
 /**
  * The master text of an items array, keeping ids: the canonical render's JSON, except that
@@ -132,7 +149,7 @@ export async function createSection(
 export async function updateSection(
   context: StoreContext,
   postId: number,
-  sectionId: number,
+  sectionId: SectionId,
   patch: SectionPatch,
   options: WriteOptions = {},
 ): Promise<WriteOutcome> {
@@ -150,7 +167,7 @@ export async function updateSection(
 export async function deleteSection(
   context: StoreContext,
   postId: number,
-  sectionId: number,
+  sectionId: SectionId,
   options: WriteOptions = {},
 ): Promise<WriteOutcome> {
   const outcome = await runWrite(
@@ -165,7 +182,7 @@ export async function deleteSection(
 export async function reorderSections(
   context: StoreContext,
   postId: number,
-  sectionIds: number[],
+  sectionIds: SectionId[],
   options: WriteOptions = {},
 ): Promise<WriteOutcome> {
   const outcome = await runWrite(

@@ -18,7 +18,7 @@ export function classifyPreview(
   result: readonly Section[],
 ): { section: Section; kind: PreviewKind; from?: number }[] {
   const byId = new Map(current.map((s) => [s.id, s]));
-  const kept = new Set<number>();
+  const kept = new Set<string>();
   const rows: { section: Section; kind: PreviewKind; from?: number }[] = result.map((section) => {
     const before = byId.get(section.id);
     if (!before) return { section, kind: 'created' };

@@ -9,12 +9,12 @@ export interface SectionAccordionActions {
   onSave: (section: Section, patch: SectionPatch) => void;
   onDelete: (section: Section) => void;
   /** The new order of every section id (drag and drop, move up / down). */
-  onReorder: (sectionIds: number[]) => void;
+  onReorder: (sectionIds: string[]) => void;
   onAdd: (heading: string) => void;
 }
 
 /** Moves `id` one place up (-1) or down (+1) in `ids`; the same list when it cannot move. */
-export function moveId(ids: readonly number[], id: number, step: -1 | 1): number[] {
+export function moveId(ids: readonly string[], id: string, step: -1 | 1): string[] {
   const from = ids.indexOf(id);
   const to = from + step;
   if (from < 0 || to < 0 || to >= ids.length) return [...ids];
@@ -25,11 +25,11 @@ export function moveId(ids: readonly number[], id: number, step: -1 | 1): number
 
 /** Puts `id` before or after `target` in `ids`. */
 export function dropId(
-  ids: readonly number[],
-  id: number,
-  target: number,
+  ids: readonly string[],
+  id: string,
+  target: string,
   after: boolean,
-): number[] {
+): string[] {
   const rest = ids.filter((x) => x !== id);
   const at = rest.indexOf(target);
   if (at < 0) return [...ids];
@@ -48,12 +48,12 @@ export class SectionAccordion {
   readonly #list: HTMLOListElement;
   readonly #actions: SectionAccordionActions;
   readonly #host: SectionItemHost;
-  readonly #items = new Map<number, SectionItem>();
+  readonly #items = new Map<string, SectionItem>();
   readonly #addInput: HTMLInputElement;
   readonly #addError: HTMLElement;
-  #order: number[] = [];
-  #dragged: number | undefined;
-  #focusAfterMove: { sectionId: number; button: 'up' | 'down' } | undefined;
+  #order: string[] = [];
+  #dragged: string | undefined;
+  #focusAfterMove: { sectionId: string; button: 'up' | 'down' } | undefined;
 
   constructor(actions: SectionAccordionActions, inFlight: InFlight) {
     this.#actions = actions;
@@ -122,12 +122,12 @@ export class SectionAccordion {
   }
 
   /** The ids in the order shown. */
-  get sectionIds(): number[] {
+  get sectionIds(): string[] {
     return [...this.#order];
   }
 
   /** The item of a section, for field errors after a refused write. */
-  item(sectionId: number): SectionItem | undefined {
+  item(sectionId: string): SectionItem | undefined {
     return this.#items.get(sectionId);
   }
 

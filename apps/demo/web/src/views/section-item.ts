@@ -193,7 +193,7 @@ export class SectionItem {
     this.element.addEventListener('drop', (event) => host.onDrop(this, event));
   }
 
-  get id(): number {
+  get id(): string {
     return this.section.id;
   }
 
