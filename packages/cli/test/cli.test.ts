@@ -289,8 +289,8 @@ describe.each(cliTargets)('section-sync bin on $name', (backend) => {
       expect(dry.code).toBe(0);
       const plan = JSON.parse(dry.stdout);
       expect(plan.legacy).toBeGreaterThanOrEqual(10);
-      expect(plan.posts).toContainEqual({ postId: 7, format: 'numbered' });
-      expect(plan.posts).toContainEqual({ postId: 10, format: 'markdown' });
+      expect(plan.posts).toContainEqual({ postId: '7', format: 'numbered' });
+      expect(plan.posts).toContainEqual({ postId: '10', format: 'markdown' });
       await target.withDb(async (db) => expect(await masterOf(db, 7)).toBe(before.numbered));
 
       const run = await target.run('normalize', '--batch-size', '4');
@@ -341,10 +341,11 @@ describe.each(cliTargets)('section-sync bin on $name', (backend) => {
       );
       expect((await target.run('check', '--quiet')).code).toBe(1);
       await target.withDb(async (db) => {
-        const { rows } = await db.query<{ posts: number; bad: number }>(
+        // int8 arrives as decimal text from both adapters.
+        const { rows } = await db.query<{ posts: string; bad: string }>(
           'SELECT checked_posts AS posts, inconsistent_posts AS bad FROM section_sync.state',
         );
-        expect(rows[0]).toEqual({ posts: SAMPLE_POSTS.length, bad: 1 });
+        expect(rows[0]).toEqual({ posts: String(SAMPLE_POSTS.length), bad: '1' });
       });
       expect((await target.run('repair', '--quiet')).code).toBe(0);
     });
