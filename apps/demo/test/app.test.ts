@@ -53,10 +53,11 @@ describe.each(backends)('demo server on $name', (backend) => {
     });
     const canonical = await app.inject({ url: '/api/workflow/posts/1/section-headings' });
     const sections = await app.inject({ url: '/api/workflow/posts/1/sections' });
-    const ids = sections.json().sections.map((s: { id: number }) => s.id);
-    expect(JSON.parse(canonical.json().sectionHeadings).map((i: { id: number }) => i.id)).toEqual(
-      ids,
-    );
+    // Section ids are decimal strings on the wire, JSON numbers in the canonical master.
+    const ids = sections.json().sections.map((s: { id: string }) => s.id);
+    expect(
+      JSON.parse(canonical.json().sectionHeadings).map((i: { id: number }) => String(i.id)),
+    ).toEqual(ids);
   });
 
   it('does not seed a database that already has posts', async () => {

@@ -9,11 +9,11 @@ reportSkippedPostgres('live updates');
 
 // Writes a sync log row the way every sync does; the 0005 trigger announces it.
 async function logSync(t: TestDatabase, postId: number, origin = 'trigger'): Promise<number> {
-  const { rows } = await t.db.query<{ id: number }>(
+  const { rows } = await t.db.query<{ id: string }>(
     `INSERT INTO section_sync.log (post_id, direction, origin) VALUES ($1, 'to_sections', $2) RETURNING id`,
     [postId, origin],
   );
-  return rows[0]!.id;
+  return Number(rows[0]!.id); // int8 comes back as text; log ids are JSON numbers on the wire
 }
 
 async function until(condition: () => boolean, what: string, ms = 5000): Promise<void> {
