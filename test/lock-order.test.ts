@@ -99,6 +99,8 @@ describeWithPostgres('plain-SQL writers with and without section_sync.lock_post'
       deadlocksWithoutPatternByKind: withoutPattern.sqlDeadlocksByKind,
       deadlockRateWithoutPattern: `${((100 * withoutPattern.sqlDeadlockRetries) / Math.max(statements, 1)).toFixed(1)}%`,
       http5xx: service.count(500, 600),
+      apiBusyWithoutPattern: withoutPattern.unexpected.filter((e) => /503 database_busy/.test(e))
+        .length,
       sectionsTracked: ledger.seen.size,
       sectionsLost: final.lost.length + afterPattern.lost.length,
     });
@@ -106,10 +108,14 @@ describeWithPostgres('plain-SQL writers with and without section_sync.lock_post'
     expect(withPattern.unexpected).toEqual([]);
     expect(withPattern.sqlDeadlockRetries).toBe(0);
     expect(problems(afterPattern)).toEqual([]);
-    // Without the pattern a statement may deadlock more often than the writer retries it.
-    expect(withoutPattern.unexpected.filter((e) => !/deadlock detected/.test(e))).toEqual([]);
+    // Without the pattern a statement may deadlock more often than the writer retries it, and
+    // PostgreSQL may pick an API write as the victim more often than the store retries (503
+    // database_busy with Retry-After, counted): never a 500, never a lost section.
+    expect(
+      withoutPattern.unexpected.filter((e) => !/deadlock detected|503 database_busy/.test(e)),
+    ).toEqual([]);
     expect(problems(final)).toEqual([]);
-    expect(service.count(500, 600)).toBe(0);
+    expect(service.count(500, 503) + service.count(504, 600)).toBe(0);
     for (const kind of ['sql:insert', 'sql:update-heading', 'sql:delete', 'sql:master']) {
       expect(withPattern.operations[kind] ?? 0, kind).toBeGreaterThan(0);
     }

@@ -42,7 +42,9 @@ const items = parse('1. Intro\\n2. Body');
 const heading: string = items[0]!.heading;
 const format: string = detectFormat('1. Intro');
 const direction: SyncDirection = 'both';
-const master: string = render([{ id: 1, order: 1, heading, description: '', status: 'draft' }]);
+const master: string = render([{ id: '1', order: 1, heading, description: '', status: 'draft' }]);
+// @ts-expect-error section ids are decimal strings (bigint-safe), not numbers
+render([{ id: 1, order: 1, heading, description: '', status: 'draft' }]);
 // @ts-expect-error render takes sections, not a string
 render('no');
 
