@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { fromPg, migrate } from '@section-sync/postgres';
-import { postgresUrl } from '@section-sync/testing';
+import { postgresUrl, withAdmin, withDatabase } from '@section-sync/testing';
 import pg from 'pg';
 
 // Installing section-sync into a busy production database: the host's tables already hold
@@ -17,22 +17,6 @@ import pg from 'pg';
 const ROWS = Number(process.env.MIGRATE_ONLINE_ROWS ?? 1_000_000);
 const SECTIONS_PER_POST = 10;
 const LONG_TRANSACTION_MS = 5000;
-
-function withDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
-}
-
-async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: postgresUrl });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
 
 /** The host's database before section-sync: its own tables, columns and data. */
 async function seedHostDatabase(url: string): Promise<void> {
@@ -143,7 +127,7 @@ export interface MigrateOnlineRun {
 
 async function run(scenario: 'busy' | 'long transaction'): Promise<MigrateOnlineRun> {
   const name = `section_sync_bench_online_${randomBytes(4).toString('hex')}`;
-  await admin((a) => a.query(`CREATE DATABASE "${name}"`));
+  await withAdmin((a) => a.query(`CREATE DATABASE "${name}"`));
   const url = withDatabase(postgresUrl!, name);
   const pool = new pg.Pool({ connectionString: url, max: 2 });
   try {
@@ -169,7 +153,7 @@ async function run(scenario: 'busy' | 'long transaction'): Promise<MigrateOnline
     };
   } finally {
     await pool.end();
-    await admin((a) => a.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+    await withAdmin((a) => a.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
   }
 }
 

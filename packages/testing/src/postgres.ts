@@ -7,13 +7,15 @@ import type { OpenOptions, TestDatabase } from './types.js';
 /** The server the PostgreSQL tests run on; unset means they are skipped. */
 export const postgresUrl: string | undefined = process.env.DATABASE_URL || undefined;
 
-function withDatabase(url: string, database: string): string {
+/** The same server URL naming another database. */
+export function withDatabase(url: string, database: string): string {
   const u = new URL(url);
   u.pathname = `/${database}`;
   return u.toString();
 }
 
-async function withAdmin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+/** Runs `fn` on a short-lived connection to DATABASE_URL (CREATE / DROP DATABASE). */
+export async function withAdmin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: postgresUrl });
   await client.connect();
   try {
