@@ -1,7 +1,7 @@
 // 16 SDK clients over real HTTP and plain-SQL writers hammer the same posts with every kind of
 // write; the invariants hold on sampled snapshots during the run and at the end.
-import { openPostgres } from '@section-sync/testing';
-import pg from 'pg';
+import { expendablePool, openPostgres } from '@section-sync/testing';
+import type pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { recordFigures } from './support/figures.js';
 import { checkInvariants, problems, sampleInvariants } from './support/invariants.js';
@@ -38,7 +38,7 @@ describeWithPostgres('concurrent SDK clients and plain SQL writers on the same p
     // the store the other way round: the two can deadlock. PostgreSQL detects it after
     // deadlock_timeout (1 s) in the backend that waited longest; this short one makes the plain
     // SQL writer the victim (it runs its statement again, counted), so API callers see none.
-    sqlPool = new pg.Pool({
+    sqlPool = expendablePool({
       connectionString: t.connectionString,
       max: SQL_WRITERS + 2,
       options: '-c deadlock_timeout=100ms',

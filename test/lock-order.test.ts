@@ -3,8 +3,8 @@
 // section_sync.lock_post(n) AND ...`) and once without: with it no statement deadlocks; either
 // way no section is lost or duplicated and every post stays consistent. The deadlock rate
 // without the pattern is measured (README "Locking").
-import { openPostgres } from '@section-sync/testing';
-import pg from 'pg';
+import { expendablePool, openPostgres } from '@section-sync/testing';
+import type pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { recordFigures } from './support/figures.js';
 import { checkInvariants, problems } from './support/invariants.js';
@@ -37,7 +37,7 @@ describeWithPostgres('plain-SQL writers with and without section_sync.lock_post'
     t = await openPostgres();
     // As in the concurrency test: a short deadlock_timeout makes the SQL writer the one that
     // detects a deadlock (and so the one aborted), so every deadlock of the run is counted here.
-    sqlPool = new pg.Pool({
+    sqlPool = expendablePool({
       connectionString: t.connectionString,
       max: SQL_WRITERS + 2,
       options: '-c deadlock_timeout=100ms',

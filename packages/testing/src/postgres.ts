@@ -57,6 +57,18 @@ async function ensureTemplate(migrated: boolean): Promise<string> {
 }
 
 /** A fresh PostgreSQL database on `DATABASE_URL`'s server, dropped by `close()`. */
+/**
+ * A pg Pool for a test's own plain-SQL writers whose connections may be killed (faults, DROP
+ * DATABASE ... WITH (FORCE) at the end): neither the pool nor a client of it ever crashes the
+ * run with an 'error' nobody listens to (pg-pool listens only while a client is idle).
+ */
+export function expendablePool(config: pg.PoolConfig): pg.Pool {
+  const pool = new pg.Pool(config);
+  pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
+  return pool;
+}
+
 export async function openPostgres(
   options: OpenOptions = {},
 ): Promise<TestDatabase & { pool: pg.Pool; connectionString: string }> {
