@@ -112,6 +112,14 @@ interface AxeViolation {
  * violation. `state` names the page state in the failure message.
  */
 export async function expectAccessible(page: Page, state: string): Promise<void> {
+  // Judge the settled page: a button caught mid-transition (its background fading in under a
+  // white label) is not what anyone reads.
+  await page.evaluate(async () => {
+    const doc = (
+      globalThis as unknown as { document: { getAnimations(): { finished: Promise<unknown> }[] } }
+    ).document;
+    await Promise.all(doc.getAnimations().map((a) => a.finished.catch(() => undefined)));
+  });
   const violations = await page.evaluate(async () => {
     type Axe = { run: (...a: unknown[]) => Promise<{ violations: AxeViolation[] }> };
     const page = globalThis as unknown as { axe: Axe; document: unknown };
