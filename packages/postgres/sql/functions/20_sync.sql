@@ -81,13 +81,15 @@ RETURNS boolean LANGUAGE sql STABLE
 RETURN strpos(coalesce(current_setting('section_sync.locked_posts', true), ''),
               ',' || p_post_id || ',') > 0;
 
--- Locks one post and returns the master text. SS404 when the post has no post_development row.
-CREATE OR REPLACE FUNCTION section_sync.lock_post_master(p_post_id bigint)
-RETURNS text LANGUAGE plpgsql AS $$
+-- Locks one post (FOR UPDATE of its post_development row, noted as held for this transaction)
+-- and returns that row. SS404 when the post has no post_development row. Every product path
+-- locks a post through here.
+CREATE OR REPLACE FUNCTION section_sync.lock_post_row(p_post_id bigint)
+RETURNS {{schema}}.post_development LANGUAGE plpgsql AS $$
 DECLARE
-  v_master text;
+  v_row {{schema}}.post_development;
 BEGIN
-  SELECT d.section_headings INTO v_master
+  SELECT d.* INTO v_row
   FROM {{schema}}.post_development d
   WHERE d.post_id = p_post_id
   FOR UPDATE;
@@ -97,8 +99,17 @@ BEGIN
       DETAIL = jsonb_build_object('entity', 'post', 'postId', p_post_id)::text;
   END IF;
   PERFORM section_sync.note_locked(p_post_id);
-  RETURN v_master;
-END $$;
+  RETURN v_row;
+END;
+$$;
+
+-- Locks one post and returns the master text (lock_post_row).
+CREATE OR REPLACE FUNCTION section_sync.lock_post_master(p_post_id bigint)
+RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+  RETURN (section_sync.lock_post_row(p_post_id)).section_headings;
+END;
+$$;
 
 -- Locks the posts of rows about to be written, in post_id order; a post without a
 -- post_development row gets one first (as the rows -> master sync would give it), so every

@@ -70,17 +70,8 @@ DECLARE
 BEGIN
   PERFORM section_sync.store_apply_settings(p_settings);
 
-  SELECT d.section_sync_version INTO v_version
-  FROM {{schema}}.post_development d
-  WHERE d.post_id = p_post_id
-  FOR UPDATE;
-  IF NOT FOUND THEN
-    RAISE EXCEPTION USING ERRCODE = 'SS404',
-      MESSAGE = format('Post %s does not exist', p_post_id),
-      DETAIL = jsonb_build_object('entity', 'post', 'postId', p_post_id)::text;
-  END IF;
-  -- Held: the row triggers of this write's statements need not take it again.
-  PERFORM section_sync.note_locked(p_post_id);
+  -- Held from here on: the row triggers of this write's statements need not take it again.
+  v_version := (section_sync.lock_post_row(p_post_id)).section_sync_version;
   IF p_expected_version IS NOT NULL AND p_expected_version <> v_version THEN
     RAISE EXCEPTION USING ERRCODE = 'SS409',
       MESSAGE = format('Post %s is at version %s, not %s', p_post_id, v_version, p_expected_version),
