@@ -30,16 +30,20 @@ export const SETUP_TWINS = `
   CREATE TABLE floor_development (LIKE post_development INCLUDING ALL);
   CREATE TABLE floor_section (LIKE post_section INCLUDING ALL);`;
 
-/** The floor pays for the same indexes and constraints as ours, deferrable ones as deferrable. */
+/**
+ * The floor pays for the same indexes and constraints as ours, deferrable ones as deferrable
+ * (compared as sorted lists: the order the catalog returns them in is not part of the shape).
+ */
 export async function assertSameShape(db: Db): Promise<void> {
   const { rows } = await db.query<{ table: string; shape: string }>(
     `SELECT t.relname AS table,
-            (SELECT string_agg(i.indisunique || ' ' ||
-                      regexp_replace(pg_get_indexdef(i.indexrelid), '^.* USING ', ''), ', ' ORDER BY 1)
-             FROM pg_index i WHERE i.indrelid = t.oid) || ' | ' ||
-            (SELECT coalesce(string_agg(c.contype::text || ' ' || c.condeferrable || ' ' || c.condeferred,
-                      ', ' ORDER BY 1), '')
-             FROM pg_constraint c WHERE c.conrelid = t.oid) AS shape
+            (SELECT string_agg(x.shape, ', ' ORDER BY x.shape)
+             FROM (SELECT i.indisunique || ' ' ||
+                            regexp_replace(pg_get_indexdef(i.indexrelid), '^.* USING ', '') AS shape
+                   FROM pg_index i WHERE i.indrelid = t.oid) x) || ' | ' ||
+            (SELECT coalesce(string_agg(x.shape, ', ' ORDER BY x.shape), '')
+             FROM (SELECT c.contype::text || ' ' || c.condeferrable || ' ' || c.condeferred AS shape
+                   FROM pg_constraint c WHERE c.conrelid = t.oid) x) AS shape
      FROM pg_class t
      WHERE t.relname IN ('post_section', 'floor_section') AND t.relnamespace = 'public'::regnamespace`,
   );

@@ -758,6 +758,25 @@ describe.each(backends)(
         ],
       );
       expect(rows[0]!.n, 'the shortcut answers a good share').toBeGreaterThan(PARSE_CASES / 20);
+
+      // The sync paths' parse_desired keeps a canonical master's ids as JSON numbers; with
+      // them written as text it is parse(), item for item, wherever parse succeeds.
+      const parsable = cases.filter(
+        (c, i) => !c.limits && c.input !== null && 'items' in (ts[i] as object),
+      );
+      const { rows: agree } = await t.db.query<{ input: string; same: boolean }>(
+        `SELECT x.text AS input,
+                section_sync.parse(x.text) = (
+                  SELECT coalesce(jsonb_agg(CASE WHEN jsonb_typeof(e.value -> 'id') = 'number'
+                           THEN jsonb_set(e.value, '{id}', to_jsonb(e.value ->> 'id'))
+                           ELSE e.value END ORDER BY e.ordinality), '[]')
+                  FROM jsonb_array_elements(section_sync.parse_desired(x.text))
+                    WITH ORDINALITY AS e) AS same
+         FROM jsonb_array_elements_text($1::jsonb) AS x(text)`,
+        [JSON.stringify(parsable.map((c) => c.input))],
+      );
+      expect(agree.length, 'cases that parse').toBeGreaterThan(PARSE_CASES / 10);
+      expect(agree.filter((r) => !r.same).map((r) => r.input), `seed ${seed}`).toEqual([]);
     });
 
     it(`plan: ${PLAN_CASES} edits of lists carrying every id (the by-ids shortcut)`, async () => {

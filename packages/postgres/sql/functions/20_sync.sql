@@ -342,7 +342,7 @@ BEGIN
 
   IF section_sync.setting('section_sync.on_invalid', 'error') = 'warn' THEN
     BEGIN
-      v_items := section_sync.parse(p_master);
+      v_items := section_sync.parse_desired(p_master);
     EXCEPTION WHEN SQLSTATE 'SS001' THEN
       GET STACKED DIAGNOSTICS v_message = MESSAGE_TEXT;
       SELECT count(*) INTO v_count FROM {{schema}}.post_section s WHERE s.post_id = p_post_id;
@@ -358,7 +358,7 @@ BEGIN
       RETURN section_sync.finish(p_post_id, section_sync.no_changes(v_count), v_log_id);
     END;
   ELSE
-    v_items := section_sync.parse(p_master);
+    v_items := section_sync.parse_desired(p_master);
   END IF;
 
   v_plan := section_sync.plan_post(p_post_id, v_items);

@@ -282,7 +282,7 @@ BEGIN
   IF p_direction = 'both' THEN
     SELECT d.section_headings INTO v_master
     FROM {{schema}}.post_development d WHERE d.post_id = p_post_id;
-    IF jsonb_array_length(section_sync.parse(v_master)) > 0 THEN
+    IF jsonb_array_length(section_sync.parse_desired(v_master)) > 0 THEN
       v_result := section_sync.sync_to_sections(p_post_id);
     END IF;
   END IF;
