@@ -776,7 +776,10 @@ describe.each(backends)(
         [JSON.stringify(parsable.map((c) => c.input))],
       );
       expect(agree.length, 'cases that parse').toBeGreaterThan(PARSE_CASES / 10);
-      expect(agree.filter((r) => !r.same).map((r) => r.input), `seed ${seed}`).toEqual([]);
+      expect(
+        agree.filter((r) => !r.same).map((r) => r.input),
+        `seed ${seed}`,
+      ).toEqual([]);
     });
 
     it(`plan: ${PLAN_CASES} edits of lists carrying every id (the by-ids shortcut)`, async () => {
