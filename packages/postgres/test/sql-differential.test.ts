@@ -498,6 +498,9 @@ const canonicalCase: fc.Arbitrary<ParseCase> = fc
       'no id',
       'no order',
       'a number for a heading',
+      'string ids',
+      'string id with a leading zero',
+      'padded string id',
     ),
     fc.constantFrom(undefined, { maxHeadingLength: 20, maxStatusLength: 10 }),
   )
@@ -513,6 +516,10 @@ const canonicalCase: fc.Arbitrary<ParseCase> = fc
       if (twist === 'no order') text = text.replace('"order":1,', '');
       if (twist === 'a number for a heading')
         text = text.replace(/"heading":"[^"]*"/, '"heading":7');
+      // What a master written from the wire's items looks like: ids as decimal strings.
+      if (twist === 'string ids') text = text.replace(/\{"id":([0-9]+),/g, '{"id":"$1",');
+      if (twist === 'string id with a leading zero') text = text.replace('"id":10,', '"id":"010",');
+      if (twist === 'padded string id') text = text.replace('"id":10,', '"id":" 10",');
     }
     return { input: text, ...(limits ? { limits } : {}) };
   });

@@ -877,7 +877,8 @@ $$;
 
 -- Whether parse() of this JSON array returns it unchanged: every item is an object with
 -- exactly id, order, heading, description and status, every order is its position, every id a
--- bigint written as its plain digits, heading and status non-empty and trimmed, and no value breaks rule 6 or a
+-- bigint written as its plain digits (a JSON number, or a string of them: what a master
+-- written from the wire's items holds), heading and status non-empty and trimmed, and no value breaks rule 6 or a
 -- limit. That is what render writes, so a master the API or a rows -> master sync wrote parses
 -- without the per-field work of parse_json_items. Control characters are ruled out for the whole
 -- text at once: JSON text can hold them only escaped (\n, \u0007, ...) or, for U+007F-U+009F,
@@ -892,7 +893,7 @@ LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
     -- CASE, not AND: only an object can lose keys, only a number be cast. An absent field
     -- makes a test NULL, which bool_and would skip: each item's answer is coalesced to false.
     SELECT coalesce(bool_and(coalesce(CASE WHEN jsonb_typeof(e.value) = 'object'
-          AND jsonb_typeof(e.value -> 'id') = 'number' THEN
+          AND jsonb_typeof(e.value -> 'id') IN ('number', 'string') THEN
         e.value - '{id,order,heading,description,status}'::text[] = '{}'::jsonb
         AND section_sync.json_id(e.value -> 'id') = e.value ->> 'id'
         AND e.value ->> 'order' = e.ordinality::text
