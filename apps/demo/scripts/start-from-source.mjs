@@ -11,6 +11,9 @@ import { register } from 'tsx/esm/api';
 import { buildWeb } from './build-web.mjs';
 
 const root = new URL('..', import.meta.url);
+// The root's `npm start` runs this file directly (an `npm run --workspace` in between costs a
+// second npm start-up); from the demo's directory, as that gave, a relative DATA_DIR means the same.
+process.chdir(fileURLToPath(root));
 // DEMO_DIST_DIR moves the page and the PGlite snapshot out of apps/demo/dist (main.ts reads it too).
 const dist = process.env.DEMO_DIST_DIR
   ? resolve(process.env.DEMO_DIST_DIR)
