@@ -37,6 +37,9 @@ interface StartTimes {
   savedSnapshot: boolean;
 }
 
+/** The step times of the server's "database ready" line. */
+type DatabaseMs = Partial<Record<'openMs' | 'migrateMs' | 'snapshotMs' | 'seedMs', number>>;
+
 function run(file: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<void> {
   return new Promise((resolve, reject) => {
     execFile(file, args, { cwd, env, maxBuffer: 64 * 1024 * 1024 }, (error, _stdout, stderr) =>
@@ -97,7 +100,7 @@ async function timeStart(dir: string, env: NodeJS.ProcessEnv): Promise<StartTime
   });
   const closed = new Promise((resolve) => child.on('close', resolve));
   const log: string[] = [];
-  let database: { ms: Record<string, number>; migrations: string[]; at: number } | undefined;
+  let database: { ms: DatabaseMs; migrations: string[]; at: number } | undefined;
   let savedSnapshot = false;
   let pending = '';
   child.stdout!.on('data', (chunk: Buffer) => {
@@ -106,13 +109,9 @@ async function timeStart(dir: string, env: NodeJS.ProcessEnv): Promise<StartTime
     for (const line of lines) {
       log.push(line);
       if (!line.startsWith('{')) continue;
-      const entry = JSON.parse(line) as {
-        msg?: string;
-        ms?: Record<string, number>;
-        migrations?: string[];
-      };
+      const entry = JSON.parse(line) as DatabaseMs & { msg?: string; migrations?: string[] };
       if (entry.msg === 'database ready') {
-        database = { ms: entry.ms!, migrations: entry.migrations!, at: performance.now() };
+        database = { ms: entry, migrations: entry.migrations!, at: performance.now() };
       }
       if (entry.msg?.startsWith('PGlite snapshot saved')) savedSnapshot = true;
     }
@@ -143,8 +142,8 @@ async function timeStart(dir: string, env: NodeJS.ProcessEnv): Promise<StartTime
     return {
       firstPageMs: firstPageAt - started,
       databaseMs:
-        (database.ms.open ?? 0) + (database.ms.migrate ?? 0) + (database.ms.snapshot ?? 0),
-      seedMs: database.ms.seed ?? 0,
+        (database.ms.openMs ?? 0) + (database.ms.migrateMs ?? 0) + (database.ms.snapshotMs ?? 0),
+      seedMs: database.ms.seedMs ?? 0,
       databaseLineMs: database.at - started,
       migrations: database.migrations.length,
       // Known once the server has closed: it waits for the snapshot write before exiting.
