@@ -1,9 +1,11 @@
-// `npm run bench` (add `-- --quick` for a smoke run, `-- --suite core` to pick suites).
+// `npm run bench` (add `-- --quick` for a smoke run, `-- --suite core` to pick suites;
+// `-- --suite cold-start` for the suites that run only when named).
 // Prints one Markdown table and writes results/latest.md and results/latest.json.
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { clientSuite } from './client.js';
+import { coldStartSuite } from './cold-start.js';
 import { consistencySuite } from './consistency.js';
 import { coreSuite } from './core.js';
 import { runHttpBench } from './http.js';
@@ -24,14 +26,17 @@ const suites: BenchSuite[] = [
   { name: 'http', run: runHttpBench },
   clientSuite,
 ];
+// Run only when named: cold-start clones the repository and installs it (about a minute).
+const namedOnly: BenchSuite[] = [coldStartSuite];
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick') || process.env.BENCH_QUICK === '1';
 const picked = args.flatMap((arg, i) => (arg === '--suite' && args[i + 1] ? [args[i + 1]] : []));
-const selected = picked.length > 0 ? suites.filter((s) => picked.includes(s.name)) : suites;
+const selected =
+  picked.length > 0 ? [...suites, ...namedOnly].filter((s) => picked.includes(s.name)) : suites;
 if (selected.length === 0) {
   console.error(
-    `No suite named ${picked.join(', ')}; suites: ${suites.map((s) => s.name).join(', ')}`,
+    `No suite named ${picked.join(', ')}; suites: ${suites.map((s) => s.name).join(', ')}; when named: ${namedOnly.map((s) => s.name).join(', ')}`,
   );
   process.exit(2);
 }

@@ -2,7 +2,12 @@ import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { type DataDirLock, type Db, fromPGlite, fromPg, lockDataDir } from '@section-sync/postgres';
 import pg from 'pg';
-import { openFromSnapshot } from './pglite-snapshot.js';
+import {
+  openFromSnapshot,
+  SNAPSHOT_FILE,
+  type SnapshotWrite,
+  saveSnapshot,
+} from './pglite-snapshot.js';
 
 /** The demo's database and how to let go of it. */
 export interface DemoDatabase {
@@ -11,6 +16,11 @@ export interface DemoDatabase {
   description: string;
   /** The lock of the PGlite data directory, while this process holds it. */
   lock?: DataDirLock;
+  /**
+   * In-memory PGlite only: saves the database as the snapshot later starts load. `build` calls
+   * it when `migrate` applied anything (no snapshot yet, or an older one), before seeding.
+   */
+  saveSnapshot?: () => Promise<SnapshotWrite>;
   close(): Promise<void>;
 }
 
@@ -19,6 +29,8 @@ export interface OpenDatabaseOptions {
   databaseUrl?: string;
   /** PGlite data directory; in memory when absent. */
   dataDir?: string;
+  /** The snapshot an in-memory PGlite starts from and saves. @default SNAPSHOT_FILE */
+  snapshotFile?: URL;
   /** Where pool errors go (idle connections dropped by the server). */
   onPoolError?: (error: Error) => void;
 }
@@ -53,9 +65,25 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
     };
   }
   if (!options.dataDir) {
-    // In memory: from the migrated snapshot the build made (pglite-snapshot.ts).
-    const pglite = await openFromSnapshot();
-    return { db: fromPGlite(pglite), description: 'PGlite in memory', close: () => pglite.close() };
+    // In memory: from the migrated snapshot the build (or an earlier start) left.
+    const file = options.snapshotFile ?? SNAPSHOT_FILE;
+    const pglite = await openFromSnapshot(file);
+    const writes: Promise<unknown>[] = [];
+    return {
+      db: fromPGlite(pglite),
+      description: 'PGlite in memory',
+      saveSnapshot: async () => {
+        const write = await saveSnapshot(pglite, file);
+        writes.push(write.written.catch(() => {}));
+        return write;
+      },
+      close: async () => {
+        // A snapshot still being written is let finish: exiting now would leave a temporary file
+        // behind and the next start without a snapshot.
+        await Promise.all(writes);
+        await pglite.close();
+      },
+    };
   }
   // One process per PGlite directory: the CLI (or a second server) refuses while we hold it.
   mkdirSync(options.dataDir, { recursive: true });

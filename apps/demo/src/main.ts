@@ -1,3 +1,5 @@
+import { resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type BuildOptions, build } from './app.js';
 import { chooseLogFormat, loggerOptions } from './logging.js';
 
@@ -14,6 +16,16 @@ function retentionFromEnv(env: NodeJS.ProcessEnv): Pick<BuildOptions, 'retention
   };
 }
 
+/** DEMO_DIST_DIR: the page bundle (`web/`) and the PGlite snapshot from there, not apps/demo/dist. */
+function distFromEnv(env: NodeJS.ProcessEnv): Pick<BuildOptions, 'webRoot' | 'snapshotFile'> {
+  if (!env.DEMO_DIST_DIR) return {};
+  const dist = pathToFileURL(`${resolve(env.DEMO_DIST_DIR)}/`);
+  return {
+    webRoot: fileURLToPath(new URL('web/', dist)),
+    snapshotFile: new URL('pglite-snapshot.tgz', dist),
+  };
+}
+
 // `npm start`: the demo on PORT (default 5000), PGlite unless DATABASE_URL is set.
 const port = Number(process.env.PORT ?? 5000);
 const host = process.env.HOST ?? '0.0.0.0';
@@ -27,6 +39,7 @@ const app = await build({
     format: chooseLogFormat(process.env, process.stdout.isTTY),
   }),
   ...retentionFromEnv(process.env),
+  ...distFromEnv(process.env),
 });
 
 let closing = false;

@@ -107,7 +107,7 @@ describe.skipIf(!existsSync(MAIN))('the server log', () => {
       const plain = out.replace(/\x1b\[[0-9;]*m/g, '').replace(/\r/g, '');
       expect(plain).toMatch(
         // migrations= is empty when the built snapshot is already migrated.
-        /^\d\d:\d\d:\d\d\.\d{3} INFO {2}database ready {2}database=PGlite in memory migrations=\S* seeded=\d+$/m,
+        /^\d\d:\d\d:\d\d\.\d{3} INFO {2}database ready {2}database=PGlite in memory migrations=\S* seeded=\d+ openMs=\d+ migrateMs=\d+( snapshotMs=\d+)? seedMs=\d+$/m,
       );
       expect(plain).toMatch(
         /^\d\d:\d\d:\d\d\.\d{3} INFO {2}section-sync demo: page http:\/\/127\.0\.0\.1:\d+\//m,
