@@ -83,6 +83,11 @@ describe.skipIf(!haveChromium)('editing in the page: no silent overwrites, hones
     await entry.locator('[data-testid=confirm-rollback]').click();
     await expect.poll(() => headings(page)).toContain('Appendix: the trigger in full');
 
+    // The master shows the rolled-back section once the post is read again: edit that text,
+    // not the one from before the rollback.
+    await expect
+      .poll(() => page.inputValue('#master-text'))
+      .toContain('Appendix: the trigger in full');
     const master = await page.inputValue('#master-text');
     await page.fill('#master-text', master.replace('Appendix: the trigger in full', 'Appendix'));
     await page.click('#save-master');

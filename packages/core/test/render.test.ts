@@ -144,4 +144,17 @@ describe('isInSync', () => {
     expect(isInSync(render(emptyStatus), emptyStatus)).toBe(false);
     expect(isInSync(render(rows), rows, { maxSections: 1 })).toBe(false);
   });
+
+  // Rows read from the database carry ids as decimal strings, bigint-wide.
+  it.each([
+    ['1', true],
+    ['999999999999999', true],
+    ['9007199254740993', true],
+    ['9223372036854775807', true],
+    ['007', false],
+    ['-5', true],
+  ])('answers for the id %s what parsing the master answers (%s)', (id, inSync) => {
+    const rows = [{ id, order: 1, heading: 'Intro', description: '', status: 'draft' }];
+    expect(isInSync(render(rows), rows)).toBe(inSync);
+  });
 });

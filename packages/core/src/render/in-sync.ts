@@ -1,7 +1,7 @@
 import { SectionFormatError } from '../errors.js';
 import { parse } from '../formats/index.js';
 import { exceedsLength, resolveLimits } from '../formats/limits.js';
-import type { SectionLimits } from '../types.js';
+import type { SectionId, SectionLimits } from '../types.js';
 import { type RenderableSection, render } from './render.js';
 
 /**
@@ -43,6 +43,12 @@ export function isInSync(
 // surrogate (\udXXX); U+007F-U+009F it writes as they are.
 const ESCAPE_OR_C1 = /\\[bfnrtu]|[\u007f-\u009f]/;
 
+/**
+ * An id parse gives back as it is: the plain digits of a safe integer. Anything else (a leading
+ * zero, a sign, an id past 2^53, which parse keeps exact too) is left to the full test.
+ */
+const plainId = (id: SectionId) => /^[1-9][0-9]{0,14}$/.test(id);
+
 /** Starts or ends with a space: with no escape in the text, the only trimmable character. */
 const padded = (value: string) => value.startsWith(' ') || value.endsWith(' ');
 
@@ -50,8 +56,8 @@ const padded = (value: string) => value.startsWith(' ') || value.endsWith(' ');
  * The common case of {@link isInSync} without parsing: `master` is `render(sections)` and holds
  * no escape and no U+007F-U+009F, so no value holds a control character, a lone surrogate or
  * white space other than the space; then parse gives the sections back when orders are 1..n,
- * ids safe integers, headings and statuses unpadded and non-empty, and every limit holds. Only
- * ever answers true when the full test would; anything else goes to the full test.
+ * ids plain (see plainId), headings and statuses unpadded and non-empty, and every limit
+ * holds. Only ever answers true when the full test would; anything else goes to the full test.
  */
 function plainInSync(
   master: string,
@@ -63,7 +69,7 @@ function plainInSync(
   return sections.every(
     (s, i) =>
       s.order === i + 1 &&
-      (s.id === null || Number.isSafeInteger(s.id)) &&
+      (s.id === null || plainId(s.id)) &&
       s.heading !== '' &&
       !padded(s.heading) &&
       !exceedsLength(s.heading, l.maxHeadingLength) &&

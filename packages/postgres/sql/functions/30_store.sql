@@ -15,32 +15,43 @@
 -- the row has no time; ids as decimal strings, which JavaScript reads without rounding). A
 -- host's updated_at may be timestamp without time zone: the cast reads it in the session's
 -- zone, the one now() wrote it in, so it comes out as the same instant.
-CREATE OR REPLACE FUNCTION section_sync.store_sections(p_post_id bigint)
-RETURNS jsonb LANGUAGE sql STABLE AS $$
-  SELECT coalesce(jsonb_agg(jsonb_build_object(
-      'id', s.id::text,
-      'order', s.section_order,
-      'heading', coalesce(s.section_heading, ''),
-      'description', coalesce(s.section_description, ''),
-      'status', coalesce(s.status, 'draft'),
-      'updatedAt', to_char(s.updated_at::timestamptz AT TIME ZONE 'UTC',
-                           'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
-    ) ORDER BY s.section_order, s.id), '[]'::jsonb)
-  FROM {{schema}}.post_section s
-  WHERE s.post_id = p_post_id
-$$;
+-- Built as json, not jsonb: the answer goes straight out as text, and jsonb_agg plus its output
+-- took twice as long (712 against 342 µs for 100 sections). PL/pgSQL, not SQL: a SQL function
+-- whose body cannot be inlined is planned again on every call, a PL/pgSQL one keeps its plan
+-- for the session (store_read 509 against 255 µs). They returned jsonb before, and CREATE OR
+-- REPLACE cannot change a return type: dropped first.
+DROP FUNCTION IF EXISTS section_sync.store_read(bigint);
+DROP FUNCTION IF EXISTS section_sync.store_sections(bigint);
+CREATE FUNCTION section_sync.store_sections(p_post_id bigint)
+RETURNS json LANGUAGE plpgsql STABLE AS $$
+BEGIN
+  RETURN (
+    SELECT coalesce(json_agg(json_build_object(
+        'id', s.id::text,
+        'order', s.section_order,
+        'heading', coalesce(s.section_heading, ''),
+        'description', coalesce(s.section_description, ''),
+        'status', coalesce(s.status, 'draft'),
+        'updatedAt', to_char(s.updated_at::timestamptz AT TIME ZONE 'UTC',
+                             'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
+      ) ORDER BY s.section_order, s.id), '[]'::json)
+    FROM {{schema}}.post_section s
+    WHERE s.post_id = p_post_id);
+END $$;
 
 -- {postId, version, master, sections}, or NULL when the post has no post_development row.
-CREATE OR REPLACE FUNCTION section_sync.store_read(p_post_id bigint)
-RETURNS jsonb LANGUAGE sql STABLE AS $$
-  SELECT jsonb_build_object(
-    'postId', d.post_id,
-    'version', d.section_sync_version,
-    'master', d.section_headings,
-    'sections', section_sync.store_sections(d.post_id))
-  FROM {{schema}}.post_development d
-  WHERE d.post_id = p_post_id
-$$;
+CREATE FUNCTION section_sync.store_read(p_post_id bigint)
+RETURNS json LANGUAGE plpgsql STABLE AS $$
+BEGIN
+  RETURN (
+    SELECT json_build_object(
+      'postId', d.post_id,
+      'version', d.section_sync_version,
+      'master', d.section_headings,
+      'sections', section_sync.store_sections(d.post_id))
+    FROM {{schema}}.post_development d
+    WHERE d.post_id = p_post_id);
+END $$;
 
 -- ---- the parts of a write -----------------------------------------------------------------
 
@@ -110,17 +121,20 @@ RETURNS jsonb LANGUAGE sql IMMUTABLE AS $$
   END
 $$;
 
--- The answer of a write: {postId, version, changes, logId, sections}. A write that ran no sync
--- reports every section unchanged. The version is the one the sync functions bumped; should a
+-- The answer of a write: {postId, version, changes, logId, sectionId, sections} as json (see
+-- store_sections; store_write returns it, so it changed from jsonb with them). A write that ran
+-- no sync reports every section unchanged. The version is the one the sync functions bumped; should a
 -- change have left it where it was, it is bumped here, so a changed post never keeps its version.
-CREATE OR REPLACE FUNCTION section_sync.store_outcome(
+DROP FUNCTION IF EXISTS section_sync.store_write(bigint, text, jsonb, bigint, jsonb);
+DROP FUNCTION IF EXISTS section_sync.store_outcome(bigint, bigint, jsonb);
+CREATE FUNCTION section_sync.store_outcome(
   p_post_id bigint, p_version_before bigint, p_result jsonb
-) RETURNS jsonb LANGUAGE plpgsql AS $$
+) RETURNS json LANGUAGE plpgsql AS $$
 DECLARE
-  v_sections jsonb := section_sync.store_sections(p_post_id);
+  v_sections json := section_sync.store_sections(p_post_id);
   v_changes jsonb := coalesce(p_result->'changes', jsonb_build_object(
     'created', 0, 'updated', 0, 'moved', 0, 'deleted', 0,
-    'unchanged', jsonb_array_length(v_sections)));
+    'unchanged', json_array_length(v_sections)));
   v_changed boolean := (v_changes->>'created')::int + (v_changes->>'updated')::int
     + (v_changes->>'moved')::int + (v_changes->>'deleted')::int > 0;
   v_version bigint;
@@ -133,11 +147,12 @@ BEGIN
     WHERE d.post_id = p_post_id
     RETURNING d.section_sync_version INTO v_version;
   END IF;
-  RETURN jsonb_build_object(
+  RETURN json_build_object(
     'postId', p_post_id,
     'version', v_version,
     'changes', v_changes,
     'logId', p_result->'logId',
+    'sectionId', p_result->'sectionId',
     'sections', v_sections);
 END $$;
 
@@ -431,9 +446,9 @@ END $$;
 -- status?, position?} | update_section {sectionId, heading?, description?, status?} |
 -- delete_section {sectionId} | reorder_sections {sectionIds} | rollback {entryId}.
 -- Returns {postId, version, changes, logId, sections} (+ sectionId for create_section).
-CREATE OR REPLACE FUNCTION section_sync.store_write(
+CREATE FUNCTION section_sync.store_write(
   p_post_id bigint, p_op text, p_args jsonb, p_expected_version bigint, p_settings jsonb
-) RETURNS jsonb LANGUAGE plpgsql AS $$
+) RETURNS json LANGUAGE plpgsql AS $$
 DECLARE
   v_version bigint := section_sync.store_begin(p_post_id, p_expected_version, p_settings);
   v_result jsonb;
@@ -451,8 +466,7 @@ BEGIN
       'delete_section', 'reorder_sections', 'rollback') THEN
     RAISE EXCEPTION 'unknown store operation %', p_op;
   END IF;
-  RETURN section_sync.store_outcome(p_post_id, v_version, v_result)
-    || coalesce(jsonb_build_object('sectionId', v_result->'sectionId'), '{}'::jsonb);
+  RETURN section_sync.store_outcome(p_post_id, v_version, v_result);
 END $$;
 
 -- ---- bulk sync ----------------------------------------------------------------------------
@@ -471,7 +485,7 @@ DECLARE
                                FROM jsonb_array_elements_text(p_post_ids) e ORDER BY 1);
   v_post_id bigint;
   v_version bigint;
-  v_outcome jsonb;
+  v_outcome json;
   v_in_sync int;
   v_results jsonb := '[]';
   v_state text;

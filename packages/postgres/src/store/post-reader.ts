@@ -4,7 +4,7 @@ import type { PostState, WriteOutcome } from '../store-types.js';
 import { toStoreError } from './errors.js';
 import type { StoreContext } from './transaction.js';
 
-/** What `section_sync.store_write` returns (jsonb, parsed by the adapters). */
+/** What `section_sync.store_write` returns (json, parsed by the adapters). */
 export interface SqlWriteOutcome {
   postId: number;
   version: number;
